@@ -1,0 +1,29 @@
+//! CPU backend: strided kernels over raw memory, SIMD inner loops, rayon above
+//! a size threshold. Everything here is called with validated shapes/dtypes.
+
+pub mod alloc;
+pub mod binary;
+pub mod copy;
+pub mod iter;
+pub mod random;
+pub mod reduce;
+pub mod simd;
+pub mod ternary;
+pub mod unary;
+
+use crate::tensor::Tensor;
+
+/// True when `n`-element inner runs of these byte strides are contiguous.
+#[inline(always)]
+pub(crate) fn dense(stride: isize, size: usize) -> bool {
+    stride == size as isize
+}
+
+/// Output first, then inputs: pointers and byte strides for `iter::for_each`.
+pub(crate) fn operands<const N: usize>(ts: [&Tensor; N]) -> crate::error::Result<([*mut u8; N], [Vec<isize>; N])> {
+    let mut ptrs = [std::ptr::null_mut(); N];
+    for (p, t) in ptrs.iter_mut().zip(ts.iter()) {
+        *p = t.ptr()?;
+    }
+    Ok((ptrs, std::array::from_fn(|k| ts[k].byte_strides())))
+}

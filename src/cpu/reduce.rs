@@ -1,0 +1,390 @@
+//! Reductions. The reduced dims are moved innermost (copied only when they are
+//! not already one contiguous run), so every output reduces one contiguous row.
+//! Many rows run in parallel; a single long row (`x.sum()`) is split across
+//! threads and the partial results combined in order.
+
+use super::iter::GRAIN;
+use super::simd::has_avx2;
+use crate::element::{Element, Real};
+use crate::error::Result;
+use crate::layout::Layout;
+use crate::tensor::Tensor;
+use rayon::prelude::*;
+
+/// A reduction over contiguous runs: partial results (`Acc`) from chunks of a
+/// row are combined in order, then `finish` writes output `k`.
+pub trait Reducer<T: Element>: Sync {
+    type Acc: Copy + Send;
+    /// Reduces `n` contiguous elements whose first has row index `first`.
+    ///
+    /// # Safety
+    /// `x` must point at `n` readable elements.
+    unsafe fn chunk(&self, x: *const T, n: usize, first: usize) -> Self::Acc;
+    /// `a` covers earlier indices than `b`.
+    fn combine(&self, a: Self::Acc, b: Self::Acc) -> Self::Acc;
+    /// Writes output element `k` for a row of length `r`.
+    ///
+    /// # Safety
+    /// `k` must be inside the outputs the reducer holds.
+    unsafe fn finish(&self, acc: Self::Acc, r: usize, k: usize);
+}
+
+/// Source rows: kept dims (any strides) over a contiguous reduced run of `r`.
+pub struct Rows {
+    pub src: Tensor,
+    pub kept_shape: Vec<usize>,
+    kept_strides: Vec<isize>, // bytes
+    pub r: usize,
+}
+
+impl Rows {
+    /// Moves `dims` (sorted, unique) innermost, copying only when needed.
+    pub fn new(x: &Tensor, dims: &[usize]) -> Result<Rows> {
+        let n = x.ndim();
+        let kept: Vec<usize> = (0..n).filter(|d| !dims.contains(d)).collect();
+        let perm: Vec<i64> = kept.iter().chain(dims.iter()).map(|&d| d as i64).collect();
+        let mut v = x.with_layout(x.layout.permute(&perm)?);
+        let nk = kept.len();
+        let red = Layout { shape: v.shape()[nk..].to_vec(), strides: v.layout.strides[nk..].to_vec(), offset: 0 };
+        if !red.is_contiguous() {
+            v = v.clone_contiguous()?;
+        }
+        let es = v.dtype.size() as isize;
+        Ok(Rows {
+            kept_shape: v.shape()[..nk].to_vec(),
+            kept_strides: v.layout.strides[..nk].iter().map(|&s| s * es).collect(),
+            r: red.numel(),
+            src: v,
+        })
+    }
+
+    pub fn outputs(&self) -> usize {
+        self.kept_shape.iter().product()
+    }
+
+    fn row_offset(&self, mut k: usize) -> isize {
+        let mut off = 0isize;
+        for d in (0..self.kept_shape.len()).rev() {
+            let s = self.kept_shape[d];
+            off += (k % s) as isize * self.kept_strides[d];
+            k /= s;
+        }
+        off
+    }
+
+    /// Runs `red` over every row.
+    pub fn run<T: Element, R: Reducer<T>>(&self, red: &R) -> Result<()> {
+        let base = self.src.ptr()? as usize;
+        let (k_total, r) = (self.outputs(), self.r);
+        let threads = rayon::current_num_threads();
+        // SAFETY (all three arms): row offsets come from the validated layout and
+        // each row holds `r` contiguous elements; output indices are < k_total.
+        let row = |k: usize| unsafe {
+            let p = (base as *const u8).offset(self.row_offset(k)) as *const T;
+            red.finish(red.chunk(p, r, 0), r, k);
+        };
+        if k_total == 0 {
+            return Ok(());
+        }
+        if k_total >= threads && k_total.saturating_mul(r) >= 2 * GRAIN && threads > 1 {
+            (0..k_total).into_par_iter().with_min_len((GRAIN / r.max(1)).max(1)).for_each(row);
+        } else if r >= 2 * GRAIN && threads > 1 {
+            let pieces = (r / GRAIN).min(threads * 4);
+            for k in 0..k_total {
+                let p = base as isize + self.row_offset(k);
+                let accs: Vec<R::Acc> = (0..pieces)
+                    .into_par_iter()
+                    .map(|c| {
+                        let (s, e) = (r * c / pieces, r * (c + 1) / pieces);
+                        unsafe { red.chunk((p as *const T).add(s), e - s, s) }
+                    })
+                    .collect();
+                let mut acc = accs[0];
+                for a in &accs[1..] {
+                    acc = red.combine(acc, *a);
+                }
+                unsafe { red.finish(acc, r, k) };
+            }
+        } else {
+            (0..k_total).for_each(row);
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Out(pub *mut u8);
+// SAFETY: reducers write disjoint output elements (one per row).
+unsafe impl Send for Out {}
+unsafe impl Sync for Out {}
+
+impl Out {
+    #[inline(always)]
+    unsafe fn put<O: Element>(self, k: usize, v: O) {
+        *(self.0 as *mut O).add(k) = v;
+    }
+}
+
+// ---- sums ------------------------------------------------------------------
+
+/// Sum of `n` floats in 32 independent lanes (vectorisable without reassociating
+/// one accumulator), lanes folded pairwise.
+#[inline(always)]
+unsafe fn lane_sum_body<F: Real>(x: *const F, n: usize) -> F {
+    const L: usize = 32;
+    let mut acc = [F::ZERO; L];
+    let full = n / L;
+    for c in 0..full {
+        let p = x.add(c * L);
+        for j in 0..L {
+            acc[j] = acc[j] + *p.add(j);
+        }
+    }
+    let mut tail = F::ZERO;
+    for i in full * L..n {
+        tail = tail + *x.add(i);
+    }
+    let mut w = L;
+    while w > 1 {
+        w /= 2;
+        for j in 0..w {
+            acc[j] = acc[j] + acc[j + w];
+        }
+    }
+    acc[0] + tail
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn lane_sum_avx2<F: Real>(x: *const F, n: usize) -> F {
+    lane_sum_body(x, n)
+}
+
+/// Float sum accumulated per 4096-element block in the element type, blocks in f64.
+unsafe fn float_sum<F: Real>(x: *const F, n: usize) -> f64 {
+    const BLOCK: usize = 4096;
+    let mut total = 0f64;
+    let mut i = 0;
+    while i < n {
+        let m = BLOCK.min(n - i);
+        #[cfg(target_arch = "x86_64")]
+        let s = if has_avx2() { lane_sum_avx2(x.add(i), m) } else { lane_sum_body(x.add(i), m) };
+        #[cfg(not(target_arch = "x86_64"))]
+        let s = lane_sum_body(x.add(i), m);
+        total += s.to_f64();
+        i += m;
+    }
+    total
+}
+
+/// sum / mean over floats: output in the same float type.
+pub struct FloatSum<F> {
+    pub out: Out,
+    pub mean: bool,
+    _t: std::marker::PhantomData<F>,
+}
+impl<F> FloatSum<F> {
+    pub fn new(out: Out, mean: bool) -> Self {
+        FloatSum { out, mean, _t: std::marker::PhantomData }
+    }
+}
+impl<F: Real> Reducer<F> for FloatSum<F> {
+    type Acc = f64;
+    unsafe fn chunk(&self, x: *const F, n: usize, _: usize) -> f64 {
+        float_sum(x, n)
+    }
+    fn combine(&self, a: f64, b: f64) -> f64 {
+        a + b
+    }
+    unsafe fn finish(&self, acc: f64, r: usize, k: usize) {
+        let v = if self.mean { acc / r as f64 } else { acc };
+        self.out.put(k, F::from_f64(v));
+    }
+}
+
+/// sum of integers/bools into int64 (wrapping, as PyTorch).
+pub struct IntSum(pub Out);
+impl<T: Element> Reducer<T> for IntSum {
+    type Acc = i64;
+    unsafe fn chunk(&self, x: *const T, n: usize, _: usize) -> i64 {
+        (0..n).fold(0i64, |a, i| a.wrapping_add((*x.add(i)).to_i64()))
+    }
+    fn combine(&self, a: i64, b: i64) -> i64 {
+        a.wrapping_add(b)
+    }
+    unsafe fn finish(&self, acc: i64, _: usize, k: usize) {
+        self.0.put(k, acc);
+    }
+}
+
+/// prod: floats multiply in f64, integers in wrapping int64; output type `O`.
+pub struct Prod<O>(pub Out, pub std::marker::PhantomData<O>);
+impl<T: Element, O: Element> Reducer<T> for Prod<O> {
+    type Acc = (f64, i64);
+    unsafe fn chunk(&self, x: *const T, n: usize, _: usize) -> (f64, i64) {
+        if T::IS_FLOAT {
+            ((0..n).fold(1f64, |a, i| a * (*x.add(i)).to_f64()), 0)
+        } else {
+            (0.0, (0..n).fold(1i64, |a, i| a.wrapping_mul((*x.add(i)).to_i64())))
+        }
+    }
+    fn combine(&self, a: (f64, i64), b: (f64, i64)) -> (f64, i64) {
+        (a.0 * b.0, a.1.wrapping_mul(b.1))
+    }
+    unsafe fn finish(&self, acc: (f64, i64), _: usize, k: usize) {
+        let v = if T::IS_FLOAT { O::from_f64(acc.0) } else { O::from_i64(acc.1) };
+        self.0.put(k, v);
+    }
+}
+
+// ---- extrema -----------------------------------------------------------------
+
+#[inline(always)]
+#[allow(clippy::eq_op)]
+fn is_nan<T: PartialEq>(v: T) -> bool {
+    v != v
+}
+
+/// amax / amin / max(dim) / min(dim) / argmax / argmin. NaN wins (propagates),
+/// ties keep the first index. Writes values and/or indices.
+pub struct Extremum {
+    pub max: bool,
+    pub values: Option<Out>,
+    pub indices: Option<Out>,
+}
+impl<T: Element> Reducer<T> for Extremum {
+    type Acc = (T, usize);
+    unsafe fn chunk(&self, x: *const T, n: usize, first: usize) -> (T, usize) {
+        let mut best = (*x, first);
+        if is_nan(best.0) {
+            return best;
+        }
+        for i in 1..n {
+            let v = *x.add(i);
+            if is_nan(v) {
+                return (v, first + i);
+            }
+            if (self.max && v > best.0) || (!self.max && v < best.0) {
+                best = (v, first + i);
+            }
+        }
+        best
+    }
+    fn combine(&self, a: (T, usize), b: (T, usize)) -> (T, usize) {
+        if is_nan(a.0) {
+            a
+        } else if is_nan(b.0) || (self.max && b.0 > a.0) || (!self.max && b.0 < a.0) {
+            b
+        } else {
+            a
+        }
+    }
+    unsafe fn finish(&self, acc: (T, usize), _: usize, k: usize) {
+        if let Some(v) = self.values {
+            v.put(k, acc.0);
+        }
+        if let Some(i) = self.indices {
+            i.put(k, acc.1 as i64);
+        }
+    }
+}
+
+/// Counts nonzero elements; all / any / count_nonzero read the count.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum CountMode {
+    All,
+    Any,
+    Count,
+}
+pub struct Count(pub Out, pub CountMode);
+impl<T: Element> Reducer<T> for Count {
+    type Acc = usize;
+    unsafe fn chunk(&self, x: *const T, n: usize, _: usize) -> usize {
+        (0..n).filter(|&i| (*x.add(i)).is_nonzero()).count()
+    }
+    fn combine(&self, a: usize, b: usize) -> usize {
+        a + b
+    }
+    unsafe fn finish(&self, acc: usize, r: usize, k: usize) {
+        match self.1 {
+            CountMode::All => self.0.put(k, crate::element::Bool((acc == r) as u8)),
+            CountMode::Any => self.0.put(k, crate::element::Bool((acc > 0) as u8)),
+            CountMode::Count => self.0.put(k, acc as i64),
+        }
+    }
+}
+
+/// var / std with Bessel-style `correction`: per-chunk two-pass moments in f64,
+/// merged with Chan's formula (stable for long rows).
+pub struct Var<F> {
+    pub out: Out,
+    pub correction: f64,
+    pub sqrt: bool,
+    _t: std::marker::PhantomData<F>,
+}
+impl<F> Var<F> {
+    pub fn new(out: Out, correction: f64, sqrt: bool) -> Self {
+        Var { out, correction, sqrt, _t: std::marker::PhantomData }
+    }
+}
+impl<F: Real> Reducer<F> for Var<F> {
+    type Acc = (f64, f64, f64); // count, mean, sum of squared deviations
+    unsafe fn chunk(&self, x: *const F, n: usize, _: usize) -> (f64, f64, f64) {
+        if n == 0 {
+            return (0.0, 0.0, 0.0);
+        }
+        let mean = float_sum(x, n) / n as f64;
+        let m2 = (0..n).map(|i| {
+            let d = (*x.add(i)).to_f64() - mean;
+            d * d
+        });
+        (n as f64, mean, m2.sum())
+    }
+    fn combine(&self, a: (f64, f64, f64), b: (f64, f64, f64)) -> (f64, f64, f64) {
+        let n = a.0 + b.0;
+        if n == 0.0 {
+            return a;
+        }
+        let d = b.1 - a.1;
+        (n, a.1 + d * b.0 / n, a.2 + b.2 + d * d * a.0 * b.0 / n)
+    }
+    unsafe fn finish(&self, acc: (f64, f64, f64), r: usize, k: usize) {
+        let dof = r as f64 - self.correction;
+        let var = if dof > 0.0 { acc.2 / dof } else if acc.2 == 0.0 || r == 0 { f64::NAN } else { f64::INFINITY };
+        let var = if r == 0 { f64::NAN } else { var };
+        self.out.put(k, F::from_f64(if self.sqrt { var.sqrt() } else { var }));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn float_sum_is_accurate() {
+        let v: Vec<f32> = (0..1_000_003).map(|i| ((i % 1000) as f32) * 0.001).collect();
+        let want: f64 = v.iter().map(|&x| x as f64).sum();
+        let got = unsafe { float_sum(v.as_ptr(), v.len()) };
+        assert!((got - want).abs() / want < 1e-6, "{got} vs {want}");
+    }
+
+    #[test]
+    fn reduces_rows_of_a_strided_view() {
+        // 2x3 tensor, sum over dim 0 of its transpose == sum over dim 1.
+        let t = Tensor::from_slice(&[1f32, 2., 3., 4., 5., 6.], &[2, 3]).unwrap();
+        let tt = t.transpose(0, 1).unwrap();
+        let rows = Rows::new(&tt, &[0]).unwrap();
+        let out = Tensor::empty(&rows.kept_shape, crate::dtype::DType::F32, crate::storage::Device::Cpu).unwrap();
+        rows.run::<f32, _>(&FloatSum::<f32>::new(Out(out.ptr().unwrap()), false)).unwrap();
+        assert_eq!(out.to_vec::<f32>().unwrap(), vec![6.0, 15.0]);
+    }
+
+    #[test]
+    fn extremum_first_index_and_nan() {
+        let e = Extremum { max: true, values: None, indices: None };
+        let v = [1f32, 3., 3., 2.];
+        assert_eq!(unsafe { Reducer::<f32>::chunk(&e, v.as_ptr(), 4, 0) }, (3.0, 1));
+        let w = [1f32, f32::NAN, 5.];
+        assert_eq!(unsafe { Reducer::<f32>::chunk(&e, w.as_ptr(), 3, 0) }.1, 1);
+    }
+}

@@ -1,0 +1,403 @@
+//! The op set: one variant per op, its Python name, the dtype rule it follows,
+//! and its scalar function. Kernels (CPU now, WGSL later) are generated from
+//! these, so adding an op starts here and the exhaustive matches list the rest.
+
+use crate::element::{Int, Real};
+
+/// Declares an op enum with its names; `NAME::ALL` and `from_name` come with it.
+macro_rules! op_enum {
+    ($enum:ident { $($v:ident = $n:literal),* $(,)? }) => {
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum $enum { $($v),* }
+        impl $enum {
+            pub const ALL: &'static [$enum] = &[$($enum::$v),*];
+            pub fn name(self) -> &'static str {
+                match self { $($enum::$v => $n),* }
+            }
+            pub fn from_name(name: &str) -> Option<$enum> {
+                match name { $($n => Some($enum::$v),)* _ => None }
+            }
+        }
+    };
+}
+
+op_enum!(UnaryOp {
+    Abs = "abs", Neg = "neg", Exp = "exp", Exp2 = "exp2", Expm1 = "expm1", Log = "log", Log2 = "log2",
+    Log10 = "log10", Log1p = "log1p", Sqrt = "sqrt", Rsqrt = "rsqrt", Sin = "sin", Cos = "cos", Tan = "tan",
+    Asin = "asin", Acos = "acos", Atan = "atan", Sinh = "sinh", Cosh = "cosh", Tanh = "tanh",
+    Sigmoid = "sigmoid", Relu = "relu", Erf = "erf", Floor = "floor", Ceil = "ceil", Round = "round",
+    Trunc = "trunc", Frac = "frac", Sign = "sign", Reciprocal = "reciprocal", Square = "square",
+    BitwiseNot = "bitwise_not", LogicalNot = "logical_not", IsNan = "isnan", IsInf = "isinf",
+    IsFinite = "isfinite", Signbit = "signbit",
+});
+
+/// How an op's output dtype follows from its input dtype.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum UnaryKind {
+    /// Float maths: integer and bool inputs compute in the default float dtype.
+    Float,
+    /// Keeps the input dtype; integers computed exactly.
+    Same,
+    /// Same, but only floats compute anything: integers pass through unchanged.
+    Rounding,
+    /// Integer/bool only (bitwise).
+    Bitwise,
+    /// Produces bool.
+    Predicate,
+}
+
+impl UnaryOp {
+    pub fn kind(self) -> UnaryKind {
+        use UnaryOp::*;
+        match self {
+            Abs | Neg | Sign | Square | Relu => UnaryKind::Same,
+            Floor | Ceil | Round | Trunc => UnaryKind::Rounding,
+            BitwiseNot => UnaryKind::Bitwise,
+            LogicalNot | IsNan | IsInf | IsFinite | Signbit => UnaryKind::Predicate,
+            Exp | Exp2 | Expm1 | Log | Log2 | Log10 | Log1p | Sqrt | Rsqrt | Sin | Cos | Tan | Asin | Acos
+            | Atan | Sinh | Cosh | Tanh | Sigmoid | Erf | Frac | Reciprocal => UnaryKind::Float,
+        }
+    }
+}
+
+/// The op's value on floats.
+#[inline(always)]
+pub fn unary_real<F: Real>(op: UnaryOp, x: F) -> F {
+    use UnaryOp::*;
+    match op {
+        Abs => x.abs(),
+        Neg => -x,
+        Exp => x.exp(),
+        Exp2 => x.exp2(),
+        Expm1 => x.exp_m1(),
+        Log => x.ln(),
+        Log2 => x.log2(),
+        Log10 => x.log10(),
+        Log1p => x.ln_1p(),
+        Sqrt => x.sqrt(),
+        Rsqrt => F::ONE / x.sqrt(),
+        Sin => x.sin(),
+        Cos => x.cos(),
+        Tan => x.tan(),
+        Asin => x.asin(),
+        Acos => x.acos(),
+        Atan => x.atan(),
+        Sinh => x.sinh(),
+        Cosh => x.cosh(),
+        Tanh => x.tanh(),
+        Sigmoid => F::ONE / (F::ONE + (-x).exp()),
+        // NaN propagates, as in PyTorch's clamp_min-based relu.
+        Relu => {
+            if x > F::ZERO || x.is_nan() {
+                x
+            } else {
+                F::ZERO
+            }
+        }
+        Erf => x.erf(),
+        Floor => x.floor(),
+        Ceil => x.ceil(),
+        Round => x.round_even(),
+        Trunc => x.trunc(),
+        Frac => x - x.trunc(),
+        Sign => {
+            if x > F::ZERO {
+                F::ONE
+            } else if x < F::ZERO {
+                -F::ONE
+            } else {
+                x // keeps 0, -0 and NaN as they are
+            }
+        }
+        Reciprocal => F::ONE / x,
+        Square => x * x,
+        BitwiseNot | LogicalNot | IsNan | IsInf | IsFinite | Signbit => x, // handled by their own kinds
+    }
+}
+
+/// The op's value on integers (kinds Same, Rounding, Bitwise).
+#[inline(always)]
+pub fn unary_int<I: Int>(op: UnaryOp, x: I) -> I {
+    use UnaryOp::*;
+    match op {
+        Abs => {
+            if x < I::zero() {
+                x.wneg()
+            } else {
+                x
+            }
+        }
+        Neg => x.wneg(),
+        Sign => {
+            if x > I::zero() {
+                I::one()
+            } else if x < I::zero() {
+                I::one().wneg()
+            } else {
+                I::zero()
+            }
+        }
+        Square => x.wmul(x),
+        Relu => {
+            if x > I::zero() {
+                x
+            } else {
+                I::zero()
+            }
+        }
+        BitwiseNot => x.bnot(),
+        _ => x,
+    }
+}
+
+/// The predicate ops on floats.
+#[inline(always)]
+pub fn unary_pred<F: Real>(op: UnaryOp, x: F) -> bool {
+    match op {
+        UnaryOp::IsNan => x.is_nan(),
+        UnaryOp::IsInf => x.is_infinite(),
+        UnaryOp::IsFinite => x.is_finite(),
+        UnaryOp::Signbit => x.is_sign_negative(),
+        _ => x == F::ZERO, // logical_not
+    }
+}
+
+op_enum!(BinaryOp {
+    Add = "add", Sub = "sub", Mul = "mul", Div = "div", DivTrunc = "div_trunc", FloorDivide = "floor_divide",
+    Remainder = "remainder", Fmod = "fmod", Pow = "pow", Atan2 = "atan2", Maximum = "maximum",
+    Minimum = "minimum", Eq = "eq", Ne = "ne", Lt = "lt", Le = "le", Gt = "gt", Ge = "ge",
+    BitwiseAnd = "bitwise_and", BitwiseOr = "bitwise_or", BitwiseXor = "bitwise_xor",
+    BitwiseLeftShift = "bitwise_left_shift", BitwiseRightShift = "bitwise_right_shift",
+    LogicalAnd = "logical_and", LogicalOr = "logical_or", LogicalXor = "logical_xor",
+});
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryKind {
+    /// Promoted dtype; integers wrap.
+    Arith,
+    /// Promoted dtype, but integer inputs compute in the default float dtype.
+    Float,
+    /// Compared in the promoted dtype, bool result.
+    Compare,
+    /// Integer/bool only.
+    Bitwise,
+    /// Truthiness of each side, bool result.
+    Logical,
+}
+
+impl BinaryOp {
+    pub fn kind(self) -> BinaryKind {
+        use BinaryOp::*;
+        match self {
+            Add | Sub | Mul | DivTrunc | FloorDivide | Remainder | Fmod | Pow | Maximum | Minimum => BinaryKind::Arith,
+            Div | Atan2 => BinaryKind::Float,
+            Eq | Ne | Lt | Le | Gt | Ge => BinaryKind::Compare,
+            BitwiseAnd | BitwiseOr | BitwiseXor | BitwiseLeftShift | BitwiseRightShift => BinaryKind::Bitwise,
+            LogicalAnd | LogicalOr | LogicalXor => BinaryKind::Logical,
+        }
+    }
+
+    /// Integer ops that fail on a zero divisor.
+    pub fn divides(self) -> bool {
+        matches!(self, BinaryOp::DivTrunc | BinaryOp::FloorDivide | BinaryOp::Remainder | BinaryOp::Fmod)
+    }
+}
+
+/// Python's floor division on floats, computed as PyTorch does (through fmod,
+/// so that `a // b` and `a % b` agree).
+#[inline(always)]
+fn div_floor_real<F: Real>(a: F, b: F) -> F {
+    if b == F::ZERO {
+        return a / b;
+    }
+    let m = a % b;
+    let mut div = (a - m) / b;
+    if m != F::ZERO && ((b < F::ZERO) != (m < F::ZERO)) {
+        div = div - F::ONE;
+    }
+    if div != F::ZERO {
+        let fl = div.floor();
+        if div - fl > F::ONE / (F::ONE + F::ONE) {
+            fl + F::ONE
+        } else {
+            fl
+        }
+    } else {
+        F::ZERO.copysign(a / b)
+    }
+}
+
+#[inline(always)]
+pub fn binary_real<F: Real>(op: BinaryOp, a: F, b: F) -> F {
+    use BinaryOp::*;
+    match op {
+        Add => a + b,
+        Sub => a - b,
+        Mul => a * b,
+        Div => a / b,
+        DivTrunc => (a / b).trunc(),
+        FloorDivide => div_floor_real(a, b),
+        Remainder => {
+            let m = a % b;
+            if m != F::ZERO && ((b < F::ZERO) != (m < F::ZERO)) {
+                m + b
+            } else {
+                m
+            }
+        }
+        Fmod => a % b,
+        Pow => a.powf(b),
+        Atan2 => a.atan2(b),
+        // NaN propagates from either side.
+        Maximum => {
+            if a.is_nan() || a > b {
+                a
+            } else if b.is_nan() {
+                b
+            } else if a == b && a == F::ZERO && b.is_sign_negative() {
+                a
+            } else {
+                b
+            }
+        }
+        Minimum => {
+            if a.is_nan() || a < b {
+                a
+            } else if b.is_nan() {
+                b
+            } else if a == b && a == F::ZERO && a.is_sign_negative() {
+                a
+            } else {
+                b
+            }
+        }
+        _ => F::NAN, // compare/bitwise/logical kinds have their own kernels
+    }
+}
+
+#[inline(always)]
+fn ipow<I: Int>(mut base: I, mut exp: I) -> I {
+    // Negative exponents were rejected before the kernel ran (except base 1 / -1,
+    // where PyTorch also errors), so treat them as 0 here.
+    if exp < I::zero() {
+        return I::zero();
+    }
+    let mut acc = I::one();
+    while exp > I::zero() {
+        if exp.band(I::one()) == I::one() {
+            acc = acc.wmul(base);
+        }
+        base = base.wmul(base);
+        exp = exp.shr(I::one());
+    }
+    acc
+}
+
+/// Arith and bitwise ops on integers; divisions by zero were rejected before.
+#[inline(always)]
+pub fn binary_int<I: Int>(op: BinaryOp, a: I, b: I) -> I {
+    use BinaryOp::*;
+    match op {
+        Add => a.wadd(b),
+        Sub => a.wsub(b),
+        Mul => a.wmul(b),
+        DivTrunc => a.tdiv(b),
+        FloorDivide => {
+            let q = a.tdiv(b);
+            if b != I::zero() && a.trem(b) != I::zero() && ((a < I::zero()) != (b < I::zero())) {
+                q.wsub(I::one())
+            } else {
+                q
+            }
+        }
+        Remainder => {
+            let r = a.trem(b);
+            if r != I::zero() && ((r < I::zero()) != (b < I::zero())) {
+                r.wadd(b)
+            } else {
+                r
+            }
+        }
+        Fmod => a.trem(b),
+        Pow => ipow(a, b),
+        Maximum => {
+            if a > b {
+                a
+            } else {
+                b
+            }
+        }
+        Minimum => {
+            if a < b {
+                a
+            } else {
+                b
+            }
+        }
+        BitwiseAnd => a.band(b),
+        BitwiseOr => a.bor(b),
+        BitwiseXor => a.bxor(b),
+        BitwiseLeftShift => a.shl(b),
+        BitwiseRightShift => a.shr(b),
+        _ => I::zero(),
+    }
+}
+
+#[inline(always)]
+pub fn compare<T: PartialOrd>(op: BinaryOp, a: T, b: T) -> bool {
+    use BinaryOp::*;
+    match op {
+        Eq => a == b,
+        Ne => a != b,
+        Lt => a < b,
+        Le => a <= b,
+        Gt => a > b,
+        Ge => a >= b,
+        _ => false,
+    }
+}
+
+#[inline(always)]
+pub fn logical(op: BinaryOp, a: bool, b: bool) -> bool {
+    match op {
+        BinaryOp::LogicalAnd => a && b,
+        BinaryOp::LogicalOr => a || b,
+        _ => a != b,
+    }
+}
+
+op_enum!(ReduceOp {
+    Sum = "sum", Prod = "prod", Mean = "mean", Amax = "amax", Amin = "amin", ArgMax = "argmax",
+    ArgMin = "argmin", All = "all", Any = "any", CountNonzero = "count_nonzero", Var = "var",
+});
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_round_trip() {
+        for &op in UnaryOp::ALL {
+            assert_eq!(UnaryOp::from_name(op.name()), Some(op));
+        }
+        for &op in BinaryOp::ALL {
+            assert_eq!(BinaryOp::from_name(op.name()), Some(op));
+        }
+    }
+
+    #[test]
+    fn python_division_semantics() {
+        assert_eq!(binary_int::<i64>(BinaryOp::FloorDivide, -7, 2), -4);
+        assert_eq!(binary_int::<i64>(BinaryOp::Remainder, -7, 2), 1);
+        assert_eq!(binary_int::<i64>(BinaryOp::Fmod, -7, 2), -1);
+        assert_eq!(binary_real::<f64>(BinaryOp::FloorDivide, -7.0, 2.0), -4.0);
+        assert_eq!(binary_real::<f64>(BinaryOp::Remainder, -7.5, 2.0), 0.5);
+        assert_eq!(binary_int::<i32>(BinaryOp::Pow, 3, 4), 81);
+    }
+
+    #[test]
+    fn extrema_propagate_nan() {
+        assert!(binary_real::<f32>(BinaryOp::Maximum, f32::NAN, 1.0).is_nan());
+        assert!(binary_real::<f32>(BinaryOp::Minimum, 1.0, f32::NAN).is_nan());
+    }
+}
