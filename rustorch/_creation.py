@@ -1,0 +1,276 @@
+"""Creation functions: tensor, as_tensor, from_numpy, zeros/ones/full/empty, ranges, eye."""
+
+import builtins
+import warnings
+
+import numpy as np
+
+from . import _C, _dtype
+from ._device import resolve as _resolve_device
+from ._tensor import Tensor, _dims, _wrap
+
+_NP_OF = {d.name: d._np for d in _dtype.ALL}
+
+
+def _check_grad(requires_grad):
+    if requires_grad:
+        raise NotImplementedError("requires_grad=True needs autograd, which is not implemented yet")
+
+
+def from_numpy(ndarray):
+    """A tensor sharing memory with a numpy array (writes show on both sides).
+
+    >>> a = np.zeros(3); t = rustorch.from_numpy(a); t.fill_(1.); a[0]
+    1.0
+    """
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    d = _dtype.from_numpy_dtype(ndarray.dtype)
+    if not ndarray.dtype.isnative:
+        raise ValueError(
+            "given numpy array has byte order different from the native byte order. "
+            "Conversion between byte orders is currently not supported."
+        )
+    item = ndarray.itemsize
+    if any(s < 0 for s in ndarray.strides):
+        raise ValueError(
+            "At least one stride in the given numpy array is negative, and tensors with negative strides are not "
+            "currently supported. (You can probably work around this by making a copy of your array  with array.copy().) "
+        )
+    if any(s % item for s in ndarray.strides):
+        raise ValueError(
+            "given numpy array strides not a multiple of the element byte size. Copy the numpy array to reallocate the memory."
+        )
+    if not ndarray.flags.writeable:
+        warnings.warn(
+            "The given NumPy array is not writable, and PyTorch does not support non-writable tensors. This means "
+            "writing to this tensor will result in undefined behavior. You may want to copy the array to protect its "
+            "data or make it writable before converting it to a tensor. This type of warning will be suppressed for "
+            "the rest of this program.",
+            UserWarning,
+            stacklevel=2,
+        )
+    ptr = ndarray.__array_interface__["data"][0]
+    strides = [s // item for s in ndarray.strides]
+    extent = 0 if ndarray.size == 0 else (builtins.sum((n - 1) * s for n, s in zip(ndarray.shape, strides)) + 1) * item
+    return _wrap(_C.from_buffer(ptr, extent, list(ndarray.shape), strides, 0, d.name, ndarray))
+
+
+def _infer_dtype(arr):
+    k = arr.dtype.kind
+    if k == "b":
+        return _dtype.bool_
+    if k in "iu":
+        return _dtype.int64
+    if k == "f":
+        return _dtype.get_default_dtype()
+    raise TypeError(f"new(): invalid data type '{arr.dtype.name if k != 'U' else 'str'}'")
+
+
+def _to_numpy(data):
+    if isinstance(data, (str, bytes)):
+        raise TypeError("new(): invalid data type 'str'")
+    try:
+        return np.asarray(data)
+    except ValueError as e:
+        raise ValueError(f"expected sequence of equal lengths in every dimension ({e})") from None
+    except OverflowError:
+        raise RuntimeError(f"Overflow when unpacking long") from None
+
+
+def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+    """A new tensor holding a copy of ``data`` (nested lists, numbers, numpy arrays, tensors).
+
+    >>> rustorch.tensor([[1, 2], [3, 4]]).dtype
+    rustorch.int64
+    """
+    _resolve_device(device)
+    _check_grad(requires_grad)
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.clone().detach() or "
+            "sourceTensor.clone().detach().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
+        return data.to(_dtype.resolve(dtype, data.dtype), copy=True)
+    if isinstance(data, np.ndarray):
+        arr = data
+        src = _dtype.from_numpy_dtype(arr.dtype)
+    else:
+        arr = _to_numpy(data)
+        if arr.dtype == object:
+            raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+        src = _infer_dtype(arr)
+        if arr.dtype.kind == "u" and arr.dtype.itemsize == 8:
+            raise RuntimeError("Overflow when unpacking long")
+    target = _dtype.resolve(dtype, src)
+    # numpy converts to every dtype but bfloat16, which goes through float32 here.
+    staging = target if target._np is not None else _dtype.float32
+    arr = np.ascontiguousarray(arr, dtype=staging._np)
+    t = from_numpy(arr).clone() if arr.flags.writeable else from_numpy(arr.copy()).clone()
+    return t if staging is target else t.to(target)
+
+
+def as_tensor(data, dtype=None, device=None):
+    """Like ``tensor`` but shares memory when it can (tensors, numpy arrays of the same dtype).
+
+    >>> a = np.arange(3); rustorch.as_tensor(a).data_ptr() == a.ctypes.data
+    True
+    """
+    _resolve_device(device)
+    if isinstance(data, Tensor):
+        return data.to(_dtype.resolve(dtype, data.dtype))
+    if isinstance(data, np.ndarray):
+        src = _dtype.from_numpy_dtype(data.dtype)
+        t = from_numpy(data) if all(s >= 0 for s in data.strides) else from_numpy(data.copy())
+        return t if dtype is None else t.to(_dtype.resolve(dtype, src))
+    return tensor(data, dtype=dtype)
+
+
+def _creation(size, dtype, device, requires_grad):
+    _resolve_device(device)
+    _check_grad(requires_grad)
+    return _dims(size), _dtype.resolve(dtype, _dtype.get_default_dtype())
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_format=None, pin_memory=False):
+    """Uninitialised tensor of the given size.
+
+    >>> rustorch.empty(2, 3).shape
+    rustorch.Size([2, 3])
+    """
+    shape, d = _creation(size, dtype, device, requires_grad)
+    return _wrap(_C.empty(shape, d.name))
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+    """Tensor of zeros: ``rustorch.zeros(2, 3)`` or ``rustorch.zeros((2, 3))``.
+
+    >>> rustorch.zeros(2)
+    tensor([0., 0.])
+    """
+    shape, d = _creation(size, dtype, device, requires_grad)
+    return _wrap(_C.full(shape, 0, d.name))
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+    """Tensor of ones.
+
+    >>> rustorch.ones(2, dtype=rustorch.int32)
+    tensor([1, 1], dtype=rustorch.int32)
+    """
+    shape, d = _creation(size, dtype, device, requires_grad)
+    return _wrap(_C.full(shape, 1, d.name))
+
+
+def _scalar_dtype(v):
+    if isinstance(v, builtins.bool):
+        return _dtype.bool_
+    if isinstance(v, (builtins.int, np.integer)):
+        return _dtype.int64
+    return _dtype.get_default_dtype()
+
+
+def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None):
+    """Tensor filled with ``fill_value`` (dtype inferred from it: bool, int64 or the default float).
+
+    >>> rustorch.full((2,), 7)
+    tensor([7, 7])
+    """
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    _resolve_device(device)
+    _check_grad(requires_grad)
+    d = _dtype.resolve(dtype, _scalar_dtype(fill_value))
+    return _wrap(_C.full(_dims((size,) if isinstance(size, builtins.int) else size, "size"), fill_value, d.name))
+
+
+def _like(input, dtype):
+    if not isinstance(input, Tensor):
+        raise TypeError(f"argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
+    return list(input.shape), _dtype.resolve(dtype, input.dtype)
+
+
+def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """``empty`` with ``input``'s shape and dtype."""
+    shape, d = _like(input, dtype)
+    return _wrap(_C.empty(shape, d.name))
+
+
+def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """``zeros`` with ``input``'s shape and dtype.
+
+    >>> rustorch.zeros_like(rustorch.ones(2, dtype=rustorch.int8))
+    tensor([0, 0], dtype=rustorch.int8)
+    """
+    shape, d = _like(input, dtype)
+    return _wrap(_C.full(shape, 0, d.name))
+
+
+def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """``ones`` with ``input``'s shape and dtype."""
+    shape, d = _like(input, dtype)
+    return _wrap(_C.full(shape, 1, d.name))
+
+
+def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """``full`` with ``input``'s shape and dtype."""
+    shape, d = _like(input, dtype)
+    return _wrap(_C.full(shape, fill_value, d.name))
+
+
+def _num(x):
+    return x.item() if isinstance(x, Tensor) else x
+
+
+def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
+    """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 unless an argument is a float.
+
+    >>> rustorch.arange(5)
+    tensor([0, 1, 2, 3, 4])
+    """
+    _resolve_device(device)
+    _check_grad(requires_grad)
+    if end is None:
+        start, end = 0, start
+    start, end, step = _num(start), _num(end), _num(step)
+    is_float = any(isinstance(v, (builtins.float, np.floating)) for v in (start, end, step))
+    d = _dtype.resolve(dtype, _dtype.get_default_dtype() if is_float else _dtype.int64)
+    return _wrap(_C.arange(start, end, step, d.name))
+
+
+def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
+
+    >>> rustorch.linspace(0, 1, 5)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500, 1.0000])
+    """
+    _resolve_device(device)
+    _check_grad(requires_grad)
+    d = _dtype.resolve(dtype, _dtype.get_default_dtype())
+    return _wrap(_C.linspace(builtins.float(_num(start)), builtins.float(_num(end)), builtins.int(steps), d.name))
+
+
+def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, out=None):
+    """``base ** linspace(start, end, steps)``.
+
+    >>> rustorch.logspace(0, 2, 3)
+    tensor([  1.,  10., 100.])
+    """
+    d = _dtype.resolve(dtype, _dtype.get_default_dtype())
+    exps = _wrap(_C.linspace(builtins.float(_num(start)), builtins.float(_num(end)), builtins.int(steps), "float64"))
+    return (builtins.float(base) ** exps).to(d)
+
+
+def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None):
+    """Identity matrix of ``n`` rows (and ``m`` columns).
+
+    >>> rustorch.eye(2)
+    tensor([[1., 0.],
+            [0., 1.]])
+    """
+    _resolve_device(device)
+    _check_grad(requires_grad)
+    d = _dtype.resolve(dtype, _dtype.get_default_dtype())
+    return _wrap(_C.eye(builtins.int(n), builtins.int(n if m is None else m), d.name))

@@ -1,0 +1,73 @@
+"""``rustorch.device``: where a tensor lives."""
+
+_KNOWN = ("cpu", "wgpu")
+
+
+class device:
+    """A device, as ``torch.device``: ``device('cpu')``, ``device('wgpu', 0)``, ``device('wgpu:0')``."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type, index=None):
+        if isinstance(type, device):
+            self.type, self.index = type.type, type.index
+            return
+        if not isinstance(type, str):
+            raise TypeError(f"device() received an invalid combination of arguments - got ({type.__class__.__name__})")
+        name, sep, idx = type.partition(":")
+        if sep:
+            if index is not None:
+                raise RuntimeError(f"type (string) must not include an index because index was passed explicitly: {type}")
+            if not idx.isdigit():
+                raise RuntimeError(f"Invalid device string: '{type}'")
+            index = int(idx)
+        if name == "cuda":
+            raise RuntimeError(
+                "rustorch has no CUDA backend: use device='wgpu' to run on any GPU (NVIDIA, AMD, Intel, Apple) through WebGPU"
+            )
+        if name not in _KNOWN:
+            raise RuntimeError(
+                f"Expected one of cpu, wgpu device type at start of device string: {type}"
+            )
+        if index is not None and index < 0:
+            raise RuntimeError(f"Device index must not be negative")
+        self.type, self.index = name, index
+
+    def __repr__(self):
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self):
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other):
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and self.type == other.type and self.index == other.index
+
+    def __hash__(self):
+        return hash((self.type, self.index))
+
+    def __reduce__(self):
+        return (device, (self.type, self.index))
+
+
+CPU = device("cpu")
+
+
+def resolve(d):
+    """A device from a string, a device, an int (GPU ordinal) or None (-> cpu)."""
+    if d is None:
+        return CPU
+    if isinstance(d, device):
+        dev = d
+    elif isinstance(d, str):
+        dev = device(d)
+    else:
+        raise TypeError(f"expected a device, got {type(d).__name__}")
+    if dev.type != "cpu":
+        raise RuntimeError(
+            f"device '{dev}' is not available: this build of rustorch computes on the CPU only"
+        )
+    return CPU

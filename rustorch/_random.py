@@ -1,0 +1,194 @@
+"""Random numbers: generators, seeding, rand/randn/randint/randperm/normal/bernoulli
+and the in-place fills ``uniform_``, ``normal_``, ``bernoulli_``, ``random_``."""
+
+import builtins
+
+from . import _C, _dtype
+from ._creation import _check_grad, _like
+from ._device import resolve as _resolve_device
+from ._tensor import Tensor, _dims, _wrap
+
+Generator = _C.Generator
+default_generator = _C.default_generator
+
+
+def manual_seed(seed):
+    """Seeds the default generator; returns it.
+
+    >>> _ = rustorch.manual_seed(0); a = rustorch.rand(2); _ = rustorch.manual_seed(0); rustorch.equal(a, rustorch.rand(2))
+    True
+    """
+    _C.manual_seed(builtins.int(seed))
+    return default_generator
+
+
+def seed():
+    """Seeds the default generator non-deterministically; returns the seed."""
+    return default_generator.seed()
+
+
+def initial_seed():
+    """The seed the default generator was last seeded with."""
+    return default_generator.initial_seed()
+
+
+def get_rng_state():
+    """The default generator's state (restore it with ``set_rng_state``)."""
+    return default_generator.get_state()
+
+
+def set_rng_state(state):
+    default_generator.set_state(tuple(state))
+
+
+def _empty_float(size, dtype, device, requires_grad):
+    _resolve_device(device)
+    _check_grad(requires_grad)
+    d = _dtype.resolve(dtype, _dtype.get_default_dtype())
+    return _wrap(_C.empty(_dims(size), d.name))
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    """Uniform samples in [0, 1).
+
+    >>> rustorch.rand(2, 3).shape
+    rustorch.Size([2, 3])
+    """
+    return _empty_float(size, dtype, device, requires_grad).uniform_(0.0, 1.0, generator=generator)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    """Standard normal samples.
+
+    >>> rustorch.randn(4).dtype
+    rustorch.float32
+    """
+    return _empty_float(size, dtype, device, requires_grad).normal_(0.0, 1.0, generator=generator)
+
+
+def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    """``randint(high, size)`` or ``randint(low, high, size)``: integers in [low, high) (int64 by default).
+
+    >>> rustorch.randint(0, 10, (3,)).dtype
+    rustorch.int64
+    """
+    if size is not None:
+        args = args + (size,)
+    if len(args) == 2:
+        low, high, size = 0, args[0], args[1]
+    elif len(args) == 3:
+        low, high, size = args
+    else:
+        raise TypeError("randint() received an invalid combination of arguments: expected (high, size) or (low, high, size)")
+    _resolve_device(device)
+    _check_grad(requires_grad)
+    d = _dtype.resolve(dtype, _dtype.int64)
+    t = _wrap(_C.empty(_dims((size,) if isinstance(size, builtins.int) else size), d.name))
+    _C.randint_(t._c, builtins.int(low), builtins.int(high), generator)
+    return t
+
+
+def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+    """A random permutation of ``0 .. n-1``.
+
+    >>> sorted(rustorch.randperm(4).tolist())
+    [0, 1, 2, 3]
+    """
+    _resolve_device(device)
+    return _wrap(_C.randperm(builtins.int(n), _dtype.resolve(dtype, _dtype.int64).name, generator))
+
+
+def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    shape, d = _like(input, dtype)
+    return rand(shape, dtype=d)
+
+
+def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    shape, d = _like(input, dtype)
+    return randn(shape, dtype=d)
+
+
+def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    if high is None:
+        low, high = 0, low
+    shape, d = _like(input, dtype)
+    return randint(low, high, shape, dtype=d)
+
+
+def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, out=None):
+    """Normal samples; ``mean``/``std`` are numbers (with ``size``) or tensors (broadcast).
+
+    >>> rustorch.normal(rustorch.zeros(3), 1.0).shape
+    rustorch.Size([3])
+    """
+    if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
+        if size is None:
+            raise TypeError("normal() received an invalid combination of arguments: size is required for float mean and std")
+        return _empty_float((size,) if isinstance(size, builtins.int) else size, dtype, None, False).normal_(
+            builtins.float(mean), builtins.float(std), generator=generator
+        )
+    ref = mean if isinstance(mean, Tensor) else std
+    if isinstance(std, Tensor) and (std < 0).any().item():
+        raise RuntimeError("normal expects all elements of std >= 0.0")
+    shape = list((mean + std).shape) if isinstance(mean, Tensor) and isinstance(std, Tensor) else list(ref.shape)
+    z = randn(shape, generator=generator, dtype=ref.dtype if ref.is_floating_point() else None)
+    return mean + std * z
+
+
+def bernoulli(input, p=None, *, generator=None, out=None):
+    """Samples 1 with probability ``input`` (or ``p``), else 0, in ``input``'s dtype.
+
+    >>> rustorch.bernoulli(rustorch.ones(3)).tolist()
+    [1.0, 1.0, 1.0]
+    """
+    return _empty_as(input).bernoulli_(input if p is None else p, generator=generator)
+
+
+def _empty_as(input):
+    return _wrap(_C.empty(list(input.shape), input.dtype.name))
+
+
+# ---- in-place fills (Tensor methods) ---------------------------------------------------------------
+
+
+def _uniform_(self, from_=0.0, to=1.0, *, generator=None, **kw):
+    from_ = kw.pop("from", from_)
+    _C.uniform_(self._c, builtins.float(from_), builtins.float(to), generator)
+    return self
+
+
+def _normal_(self, mean=0.0, std=1.0, *, generator=None):
+    _C.normal_(self._c, builtins.float(mean), builtins.float(std), generator)
+    return self
+
+
+def _bernoulli_(self, p=0.5, *, generator=None):
+    if isinstance(p, Tensor):
+        if ((p < 0) | (p > 1)).any().item():
+            raise RuntimeError("bernoulli_ expects all elements of p to be in [0, 1]")
+    elif not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+    u = _wrap(_C.empty(list(self.shape), "float64"))
+    _C.uniform_(u._c, 0.0, 1.0, generator)
+    self.copy_(u < p)
+    return self
+
+
+def _random_(self, from_=0, to=None, *, generator=None):
+    if to is None:
+        from_, to = 0, from_ if from_ else 2 ** 24 if self.is_floating_point() else 2 ** 63 - 1
+    _C.randint_(self._c, builtins.int(from_), builtins.int(to), generator)
+    return self
+
+
+Tensor.uniform_ = _uniform_
+Tensor.normal_ = _normal_
+Tensor.bernoulli_ = _bernoulli_
+Tensor.random_ = _random_
+
+
+def _bernoulli_method(self, p=None, *, generator=None):
+    return bernoulli(self, p, generator=generator)
+
+
+Tensor.bernoulli = _bernoulli_method

@@ -1,0 +1,638 @@
+"""The Python ``Tensor``: a thin wrapper over the native handle (``_C.TensorImpl``).
+
+Arithmetic dunders call the native functions directly: they are the per-op
+overhead every small-tensor program pays.
+"""
+
+import builtins
+import numbers
+
+import numpy as np
+
+from . import _C, _dtype
+from ._device import CPU, device as _device_cls, resolve as _resolve_device
+from ._size import Size
+from ._tensor_str import format_tensor
+
+_new = object.__new__
+_binary = _C.binary
+_binary_out = _C.binary_out
+_Impl = _C.TensorImpl
+_dt = _dtype._BY_NAME
+_NUMBER = (builtins.int, builtins.float, builtins.bool)
+
+
+def _wrap(c):
+    t = _new(Tensor)
+    t._c = c
+    return t
+
+
+def _other(x):
+    """The native operand for a binary op: a handle, a Python number, or NotImplemented."""
+    if type(x) is Tensor:
+        return x._c
+    if isinstance(x, _NUMBER):
+        return x
+    if isinstance(x, Tensor):
+        return x._c
+    if isinstance(x, np.generic) and not isinstance(x, np.complexfloating):
+        return x.item()
+    if isinstance(x, numbers.Integral):
+        return builtins.int(x)
+    if isinstance(x, numbers.Real):
+        return builtins.float(x)
+    return NotImplemented
+
+
+def _dims(args, name="size"):
+    """Sizes given as varargs or one sequence: ``f(2, 3)`` or ``f((2, 3))``."""
+    if len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer)):
+        args = args[0]
+        if isinstance(args, Tensor):
+            args = args.tolist()
+    out = []
+    for i, a in enumerate(args):
+        if isinstance(a, Tensor) and a.numel() == 1 and not a.is_floating_point():
+            a = a.item()
+        if not isinstance(a, (builtins.int, np.integer)) or isinstance(a, builtins.bool):
+            raise TypeError(
+                f"{name}(): argument '{name}' must be tuple of ints, but found element of type "
+                f"{type(a).__name__} at pos {i}"
+            )
+        out.append(builtins.int(a))
+    return out
+
+
+class _ArrayView:
+    """Exposes a handle's memory through ``__array_interface__``; numpy keeps
+    this object (and so the tensor's storage) alive as the array's base."""
+
+    __slots__ = ("_c", "__array_interface__")
+
+    def __init__(self, c):
+        self._c = c
+        self.__array_interface__ = c.array_interface()
+
+
+class Tensor:
+    """A multi-dimensional array with PyTorch's API.
+
+    >>> import rustorch as torch
+    >>> torch.tensor([[1., 2.], [3., 4.]]).sum(dim=0)
+    tensor([4., 6.])
+    """
+
+    __slots__ = ("_c", "__weakref__")
+
+    def __init__(self, *args, **kwargs):
+        raise TypeError("use rustorch.tensor(data) or a creation function to make a Tensor")
+
+    # ---- attributes ----------------------------------------------------------
+    @property
+    def shape(self):
+        return Size(self._c.shape)
+
+    def size(self, dim=None):
+        s = self._c.shape
+        if dim is None:
+            return Size(s)
+        return s[_wrap_dim(dim, len(s))]
+
+    def dim(self):
+        return self._c.ndim
+
+    ndimension = dim
+
+    @property
+    def ndim(self):
+        return self._c.ndim
+
+    def numel(self):
+        return self._c.numel()
+
+    nelement = numel
+
+    @property
+    def dtype(self):
+        return _dt[self._c.dtype]
+
+    @property
+    def device(self):
+        return CPU
+
+    @property
+    def is_cpu(self):
+        return True
+
+    def stride(self, dim=None):
+        s = self._c.strides
+        if dim is None:
+            return s
+        return s[_wrap_dim(dim, len(s))]
+
+    def storage_offset(self):
+        return self._c.offset
+
+    def is_contiguous(self, memory_format=None):
+        return self._c.is_contiguous()
+
+    def element_size(self):
+        return self.dtype.itemsize
+
+    @property
+    def itemsize(self):
+        return self.dtype.itemsize
+
+    @property
+    def nbytes(self):
+        return self._c.numel() * self.dtype.itemsize
+
+    def is_floating_point(self):
+        return self.dtype.is_floating_point
+
+    def is_complex(self):
+        return False
+
+    def is_signed(self):
+        return self.dtype.is_signed
+
+    def data_ptr(self):
+        return self._c.data_ptr()
+
+    @property
+    def _version(self):
+        return self._c.version
+
+    @property
+    def requires_grad(self):
+        return False
+
+    @property
+    def grad(self):
+        return None
+
+    @property
+    def is_leaf(self):
+        return True
+
+    @property
+    def grad_fn(self):
+        return None
+
+    # ---- conversion ------------------------------------------------------------
+    def to(self, *args, **kwargs):
+        """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other)``; ``copy=True`` forces a copy."""
+        dtype = kwargs.pop("dtype", None)
+        dev = kwargs.pop("device", None)
+        copy = kwargs.pop("copy", False)
+        kwargs.pop("non_blocking", None)
+        kwargs.pop("memory_format", None)
+        if kwargs:
+            raise TypeError(f"to() got an unexpected keyword argument '{next(iter(kwargs))}'")
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype, dev = a.dtype, a.device
+            elif type(a) is _dtype.dtype or a in (builtins.float, builtins.int, builtins.bool):
+                dtype = a
+            elif isinstance(a, (str, _device_cls)):
+                dev = a
+            elif isinstance(a, builtins.bool):
+                copy = a
+            else:
+                raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
+        if dev is not None:
+            _resolve_device(dev)
+        d = _dtype.resolve(dtype, self.dtype)
+        if d is self.dtype:
+            return self.clone() if copy else self
+        return _wrap(_C.to_dtype(self._c, d.name))
+
+    def type(self, dtype=None):
+        if dtype is None:
+            return "rustorch." + {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+                                  "bfloat16": "BFloat16Tensor", "int64": "LongTensor", "int32": "IntTensor",
+                                  "int16": "ShortTensor", "int8": "CharTensor", "uint8": "ByteTensor",
+                                  "bool": "BoolTensor"}[self._c.dtype]
+        return self.to(dtype)
+
+    def float(self):
+        return self.to(_dtype.float32)
+
+    def double(self):
+        return self.to(_dtype.float64)
+
+    def half(self):
+        return self.to(_dtype.float16)
+
+    def bfloat16(self):
+        return self.to(_dtype.bfloat16)
+
+    def long(self):
+        return self.to(_dtype.int64)
+
+    def int(self):
+        return self.to(_dtype.int32)
+
+    def short(self):
+        return self.to(_dtype.int16)
+
+    def char(self):
+        return self.to(_dtype.int8)
+
+    def byte(self):
+        return self.to(_dtype.uint8)
+
+    def bool(self):
+        return self.to(_dtype.bool_)
+
+    def cpu(self):
+        return self
+
+    def numpy(self, *, force=False):
+        """A numpy array sharing this tensor's memory (no copy)."""
+        if self._c.dtype == "bfloat16":
+            raise TypeError("Got unsupported ScalarType BFloat16")
+        return np.asarray(_ArrayView(self._c))
+
+    def __array__(self, dtype=None, copy=None):
+        a = self.numpy() if self._c.dtype != "bfloat16" else self.float().numpy()
+        if dtype is not None and a.dtype != dtype:
+            return a.astype(dtype)
+        if copy:
+            return a.copy()
+        return a
+
+    def _values(self):
+        """Values as numpy, for printing and conversion (bfloat16 widened to float32)."""
+        return self.float().numpy() if self._c.dtype == "bfloat16" else self.numpy()
+
+    def tolist(self):
+        return self._values().tolist()
+
+    def item(self):
+        if self._c.numel() != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._c.numel()} elements cannot be converted to Scalar"
+            )
+        return self._values().reshape(()).item()
+
+    def __bool__(self):
+        if self._c.numel() != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return builtins.bool(self.item())
+
+    def __float__(self):
+        if self._c.numel() != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return builtins.float(self.item())
+
+    def __int__(self):
+        if self._c.numel() != 1:
+            raise TypeError("only one element tensors can be converted to Python scalars")
+        return builtins.int(self.item())
+
+    def __index__(self):
+        if self.dtype.is_floating_point or self._c.numel() != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return builtins.int(self.item())
+
+    def __len__(self):
+        if self._c.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._c.shape[0]
+
+    def __iter__(self):
+        if self._c.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self.select(0, i) for i in range(self._c.shape[0]))
+
+    __hash__ = object.__hash__
+
+    def __repr__(self, *, tensor_contents=None):
+        return format_tensor(self._values(), self._c.dtype, "cpu")
+
+    __str__ = __repr__
+
+    def __format__(self, spec):
+        if self._c.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __reduce_ex__(self, proto):
+        return (_from_pickle, (self._values().copy(), self._c.dtype))
+
+    def __deepcopy__(self, memo):
+        return self.clone()
+
+    # ---- views -------------------------------------------------------------------
+    def view(self, *shape):
+        return _wrap(self._c.view(_dims(shape, "view")))
+
+    def view_as(self, other):
+        return self.view(other._c.shape)
+
+    def reshape(self, *shape):
+        return _wrap(self._c.reshape(_dims(shape, "reshape")))
+
+    def reshape_as(self, other):
+        return self.reshape(other._c.shape)
+
+    def permute(self, *dims):
+        return _wrap(self._c.permute(_dims(dims, "permute")))
+
+    def transpose(self, dim0, dim1):
+        return _wrap(self._c.transpose(dim0, dim1))
+
+    swapaxes = swapdims = transpose
+
+    def t(self):
+        n = self._c.ndim
+        if n > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {n}D")
+        return self if n < 2 else _wrap(self._c.transpose(0, 1))
+
+    @property
+    def T(self):
+        n = self._c.ndim
+        return _wrap(self._c.permute(list(range(n - 1, -1, -1))))
+
+    @property
+    def mT(self):
+        if self._c.ndim < 2:
+            raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+        return _wrap(self._c.transpose(-2, -1))
+
+    def expand(self, *sizes):
+        return _wrap(self._c.expand(_dims(sizes, "expand")))
+
+    def expand_as(self, other):
+        return self.expand(other._c.shape)
+
+    def broadcast_to(self, size):
+        return self.expand(size)
+
+    def squeeze(self, dim=None):
+        if dim is None:
+            return _wrap(self._c.squeeze(None))
+        dims = [dim] if isinstance(dim, builtins.int) else list(dim)
+        return _wrap(self._c.squeeze(dims))
+
+    def unsqueeze(self, dim):
+        return _wrap(self._c.unsqueeze(dim))
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return _wrap(self._c.flatten(start_dim, end_dim))
+
+    def ravel(self):
+        return self.reshape(-1)
+
+    def unflatten(self, dim, sizes):
+        return _wrap(self._c.unflatten(dim, _dims(sizes, "unflatten")))
+
+    def narrow(self, dim, start, length):
+        return _wrap(self._c.narrow(dim, builtins.int(start), length))
+
+    def select(self, dim, index):
+        return _wrap(self._c.select(dim, builtins.int(index)))
+
+    def movedim(self, source, destination):
+        src = [source] if isinstance(source, builtins.int) else list(source)
+        dst = [destination] if isinstance(destination, builtins.int) else list(destination)
+        return _wrap(self._c.movedim(src, dst))
+
+    moveaxis = movedim
+
+    def as_strided(self, size, stride, storage_offset=None):
+        return _wrap(self._c.as_strided(_dims(size), _dims(stride, "stride"), storage_offset))
+
+    def contiguous(self, memory_format=None):
+        return _wrap(self._c.contiguous())
+
+    def clone(self, *, memory_format=None):
+        return _wrap(self._c.clone())
+
+    def detach(self):
+        return _wrap(self._c.as_strided(list(self._c.shape), list(self._c.strides), self._c.offset))
+
+    # ---- in-place basics ------------------------------------------------------------
+    def copy_(self, src, non_blocking=False):
+        if not isinstance(src, Tensor):
+            raise TypeError(f"copy_(): argument 'src' (position 1) must be Tensor, not {type(src).__name__}")
+        _C.copy_(self._c, src._c)
+        return self
+
+    def fill_(self, value):
+        if isinstance(value, Tensor):
+            if value.dim() != 0:
+                raise RuntimeError(
+                    f"fill_ only supports 0-dimension value tensor but got tensor with {value.dim()} dimensions."
+                )
+            value = value.item()
+        _C.fill_(self._c, value)
+        return self
+
+    def zero_(self):
+        _C.fill_(self._c, 0)
+        return self
+
+    # ---- operators: the hot path, straight to the native functions ----------------------
+    def __add__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("add", self._c, o))
+
+    def __radd__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("add", o, self._c))
+
+    def __iadd__(self, other):
+        _binary_out("add", self._c, _other(other), self._c)
+        return self
+
+    def __sub__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("sub", self._c, o))
+
+    def __rsub__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("sub", o, self._c))
+
+    def __isub__(self, other):
+        _binary_out("sub", self._c, _other(other), self._c)
+        return self
+
+    def __mul__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("mul", self._c, o))
+
+    def __rmul__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("mul", o, self._c))
+
+    def __imul__(self, other):
+        _binary_out("mul", self._c, _other(other), self._c)
+        return self
+
+    def __truediv__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("div", self._c, o))
+
+    def __rtruediv__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("div", o, self._c))
+
+    def __itruediv__(self, other):
+        _binary_out("div", self._c, _other(other), self._c)
+        return self
+
+    def __floordiv__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("floor_divide", self._c, o))
+
+    def __rfloordiv__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("floor_divide", o, self._c))
+
+    def __ifloordiv__(self, other):
+        _binary_out("floor_divide", self._c, _other(other), self._c)
+        return self
+
+    def __mod__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("remainder", self._c, o))
+
+    def __rmod__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("remainder", o, self._c))
+
+    def __imod__(self, other):
+        _binary_out("remainder", self._c, _other(other), self._c)
+        return self
+
+    def __pow__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("pow", self._c, o))
+
+    def __rpow__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("pow", o, self._c))
+
+    def __ipow__(self, other):
+        _binary_out("pow", self._c, _other(other), self._c)
+        return self
+
+    def __and__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_and", self._c, o))
+
+    def __rand__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_and", o, self._c))
+
+    def __iand__(self, other):
+        _binary_out("bitwise_and", self._c, _other(other), self._c)
+        return self
+
+    def __or__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_or", self._c, o))
+
+    def __ror__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_or", o, self._c))
+
+    def __ior__(self, other):
+        _binary_out("bitwise_or", self._c, _other(other), self._c)
+        return self
+
+    def __xor__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_xor", self._c, o))
+
+    def __rxor__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_xor", o, self._c))
+
+    def __ixor__(self, other):
+        _binary_out("bitwise_xor", self._c, _other(other), self._c)
+        return self
+
+    def __lshift__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_left_shift", self._c, o))
+
+    def __rlshift__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_left_shift", o, self._c))
+
+    def __ilshift__(self, other):
+        _binary_out("bitwise_left_shift", self._c, _other(other), self._c)
+        return self
+
+    def __rshift__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_right_shift", self._c, o))
+
+    def __rrshift__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_right_shift", o, self._c))
+
+    def __irshift__(self, other):
+        _binary_out("bitwise_right_shift", self._c, _other(other), self._c)
+        return self
+
+    def __eq__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("eq", self._c, o))
+
+    def __ne__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("ne", self._c, o))
+
+    def __lt__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("lt", self._c, o))
+
+    def __le__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("le", self._c, o))
+
+    def __gt__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("gt", self._c, o))
+
+    def __ge__(self, other):
+        o = _other(other)
+        return NotImplemented if o is NotImplemented else _wrap(_binary("ge", self._c, o))
+
+    def __neg__(self):
+        return _wrap(_C.unary("neg", self._c))
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _wrap(_C.unary("abs", self._c))
+
+    def __invert__(self):
+        if self._c.dtype == "bool":
+            return _wrap(_C.unary("logical_not", self._c))
+        return _wrap(_C.unary("bitwise_not", self._c))
+
+
+def _wrap_dim(dim, ndim):
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim + n if dim < 0 else dim
+
+
+def _from_pickle(values, dtype_name):
+    from ._creation import tensor
+
+    return tensor(values, dtype=_dt[dtype_name])
+
+
+def is_tensor(obj):
+    """True when ``obj`` is a rustorch Tensor."""
+    return isinstance(obj, Tensor)

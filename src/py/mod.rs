@@ -1,0 +1,29 @@
+//! PyO3 bindings: the only Rust code that knows about Python.
+
+mod convert;
+mod errors;
+mod ops;
+mod random;
+mod tensor;
+
+use pyo3::prelude::*;
+
+#[pymodule]
+#[pyo3(name = "_C")]
+fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_class::<tensor::PyTensor>()?;
+    m.add_class::<random::PyGenerator>()?;
+    m.add("default_generator", random::default_handle())?;
+    m.add("has_avx2", crate::cpu::simd::has_avx2())?;
+    macro_rules! add {
+        ($($f:path),* $(,)?) => { $( m.add_function(wrap_pyfunction!($f, m)?)?; )* };
+    }
+    add!(
+        ops::unary, ops::unary_out, ops::binary, ops::binary_out, ops::where_, ops::ternary, ops::clamp,
+        ops::nan_to_num, ops::reduce, ops::extremum, ops::to_dtype, ops::copy_, ops::fill_, ops::empty,
+        ops::full, ops::arange, ops::linspace, ops::eye, ops::from_buffer, ops::result_type, ops::promote_types,
+        ops::can_cast, ops::set_default_dtype, ops::get_default_dtype, ops::cpu_memory_stats, ops::cpu_empty_cache,
+        ops::op_names, random::uniform_, random::normal_, random::randint_, random::randperm, random::manual_seed,
+    );
+    Ok(())
+}

@@ -1,0 +1,310 @@
+//! Op functions of `rustorch._C`. Each parses its arguments, then runs the core
+//! entry point (without the GIL when the work is large).
+
+use super::convert::{dtype, opt_dtype, scalar, usizes, Val};
+use super::tensor::{run, wrap, PyTensor};
+use crate::compute::{self, creation, elementwise as ew, reduce as red};
+use crate::cpu::ternary::Ternary;
+use crate::dtype::{Operand, Scalar};
+use crate::ops::{BinaryOp, ReduceOp, UnaryOp};
+use crate::storage::{Device, Storage};
+use crate::tensor::Tensor;
+use pyo3::exceptions::{PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use std::sync::Arc;
+
+fn unary_op(name: &str) -> PyResult<UnaryOp> {
+    UnaryOp::from_name(name).ok_or_else(|| PyValueError::new_err(format!("unknown unary op {name}")))
+}
+
+fn binary_op(name: &str) -> PyResult<BinaryOp> {
+    BinaryOp::from_name(name).ok_or_else(|| PyValueError::new_err(format!("unknown binary op {name}")))
+}
+
+#[pyfunction]
+pub fn unary(py: Python<'_>, name: PyBackedStr, x: &Bound<'_, PyTensor>) -> PyResult<PyTensor> {
+    let (op, x) = (unary_op(&name)?, &x.get().t);
+    wrap(run(py, x.numel(), || ew::unary(op, x)))
+}
+
+/// `out = op(x)`; `out` is `x` for the in-place forms.
+#[pyfunction]
+pub fn unary_out(py: Python<'_>, name: PyBackedStr, x: &Bound<'_, PyTensor>, out: &Bound<'_, PyTensor>) -> PyResult<()> {
+    let (op, x, out) = (unary_op(&name)?, &x.get().t, &out.get().t);
+    run(py, x.numel(), || ew::unary_into(op, x, out))
+}
+
+fn alpha_is_one(alpha: Option<Scalar>) -> bool {
+    match alpha {
+        None => true,
+        Some(s) => !matches!(s, Scalar::Float(_)) && s.to_i64() == 1,
+    }
+}
+
+#[pyfunction]
+#[pyo3(signature = (name, a, b, alpha=None))]
+pub fn binary(py: Python<'_>, name: PyBackedStr, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>, alpha: Option<&Bound<'_, PyAny>>) -> PyResult<PyTensor> {
+    let op = binary_op(&name)?;
+    let (va, vb) = (Val::new(a)?, Val::new(b)?);
+    let alpha = alpha.map(scalar).transpose()?;
+    let work = va.numel().max(vb.numel());
+    let (aa, ab) = (va.arg(), vb.arg());
+    wrap(run(py, work, || {
+        if alpha_is_one(alpha) {
+            return ew::binary(op, aa, ab);
+        }
+        let mut keep = None;
+        let scaled = ew::scale_alpha(aa, ab, alpha.unwrap_or(Scalar::Int(1)), &mut keep)?;
+        ew::binary(op, aa, scaled)
+    }))
+}
+
+/// `out = op(a, b)`; `out` is `a` for the in-place forms (`a.add_(b)`).
+#[pyfunction]
+#[pyo3(signature = (name, a, b, out, alpha=None))]
+pub fn binary_out(
+    py: Python<'_>,
+    name: PyBackedStr,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    out: &Bound<'_, PyTensor>,
+    alpha: Option<&Bound<'_, PyAny>>,
+) -> PyResult<()> {
+    let op = binary_op(&name)?;
+    let (va, vb, out) = (Val::new(a)?, Val::new(b)?, &out.get().t);
+    let alpha = alpha.map(scalar).transpose()?;
+    let (aa, ab) = (va.arg(), vb.arg());
+    run(py, out.numel(), || {
+        if alpha_is_one(alpha) {
+            return ew::binary_into(op, aa, ab, out);
+        }
+        let mut keep = None;
+        let scaled = ew::scale_alpha(aa, ab, alpha.unwrap_or(Scalar::Int(1)), &mut keep)?;
+        ew::binary_into(op, aa, scaled, out)
+    })
+}
+
+#[pyfunction]
+pub fn where_(py: Python<'_>, cond: &Bound<'_, PyTensor>, x: &Bound<'_, PyAny>, y: &Bound<'_, PyAny>) -> PyResult<PyTensor> {
+    let (c, vx, vy) = (&cond.get().t, Val::new(x)?, Val::new(y)?);
+    let (ax, ay) = (vx.arg(), vy.arg());
+    wrap(run(py, c.numel(), || ew::where_(c, ax, ay)))
+}
+
+#[pyfunction]
+#[pyo3(signature = (name, a, b, c, value, out=None))]
+pub fn ternary(
+    py: Python<'_>,
+    name: PyBackedStr,
+    a: &Bound<'_, PyAny>,
+    b: &Bound<'_, PyAny>,
+    c: &Bound<'_, PyAny>,
+    value: &Bound<'_, PyAny>,
+    out: Option<&Bound<'_, PyTensor>>,
+) -> PyResult<PyTensor> {
+    let op = match &*name {
+        "lerp" => Ternary::Lerp,
+        "addcmul" => Ternary::Addcmul,
+        "addcdiv" => Ternary::Addcdiv,
+        other => return Err(PyValueError::new_err(format!("unknown ternary op {other}"))),
+    };
+    let (va, vb, vc, value) = (Val::new(a)?, Val::new(b)?, Val::new(c)?, scalar(value)?);
+    let out = out.map(|o| &o.get().t);
+    let work = va.numel().max(vb.numel()).max(vc.numel());
+    let (aa, ab, ac) = (va.arg(), vb.arg(), vc.arg());
+    wrap(run(py, work, || ew::ternary(op, aa, ab, ac, value, out)))
+}
+
+#[pyfunction]
+#[pyo3(signature = (x, min=None, max=None, out=None))]
+pub fn clamp(
+    py: Python<'_>,
+    x: &Bound<'_, PyTensor>,
+    min: Option<&Bound<'_, PyAny>>,
+    max: Option<&Bound<'_, PyAny>>,
+    out: Option<&Bound<'_, PyTensor>>,
+) -> PyResult<PyTensor> {
+    let x = &x.get().t;
+    let (lo, hi) = (min.map(Val::new).transpose()?, max.map(Val::new).transpose()?);
+    let out = out.map(|o| &o.get().t);
+    let (al, ah) = (lo.as_ref().map(|v| v.arg()), hi.as_ref().map(|v| v.arg()));
+    wrap(run(py, x.numel(), || ew::clamp(x, al, ah, out)))
+}
+
+#[pyfunction]
+#[pyo3(signature = (x, nan, posinf=None, neginf=None, out=None))]
+pub fn nan_to_num(
+    py: Python<'_>,
+    x: &Bound<'_, PyTensor>,
+    nan: f64,
+    posinf: Option<f64>,
+    neginf: Option<f64>,
+    out: Option<&Bound<'_, PyTensor>>,
+) -> PyResult<PyTensor> {
+    let (x, out) = (&x.get().t, out.map(|o| &o.get().t));
+    wrap(run(py, x.numel(), || ew::nan_to_num(x, nan, posinf, neginf, out)))
+}
+
+#[pyfunction]
+#[pyo3(signature = (name, x, dims=None, keepdim=false, dtype=None, correction=1.0, sqrt=false))]
+#[allow(clippy::too_many_arguments)]
+pub fn reduce(
+    py: Python<'_>,
+    name: PyBackedStr,
+    x: &Bound<'_, PyTensor>,
+    dims: Option<Vec<i64>>,
+    keepdim: bool,
+    dtype: Option<&str>,
+    correction: f64,
+    sqrt: bool,
+) -> PyResult<PyTensor> {
+    let op = ReduceOp::from_name(&name).ok_or_else(|| PyValueError::new_err(format!("unknown reduction {}", &*name)))?;
+    let (x, dt) = (&x.get().t, opt_dtype(dtype)?);
+    wrap(run(py, x.numel(), || red::reduce(op, x, dims.as_deref(), keepdim, dt, correction, sqrt)))
+}
+
+/// max(dim) / min(dim) -> (values, indices).
+#[pyfunction]
+pub fn extremum(py: Python<'_>, x: &Bound<'_, PyTensor>, dim: i64, keepdim: bool, max: bool) -> PyResult<(PyTensor, PyTensor)> {
+    let x = &x.get().t;
+    let (v, i) = run(py, x.numel(), || {
+        let d = crate::layout::wrap_dim(dim, x.ndim())?;
+        red::extremum(max, x, d, keepdim, true, true)
+    })?;
+    Ok((PyTensor { t: v }, PyTensor { t: i }))
+}
+
+#[pyfunction]
+pub fn to_dtype(py: Python<'_>, x: &Bound<'_, PyTensor>, dtype_name: &str) -> PyResult<PyTensor> {
+    let (x, d) = (&x.get().t, dtype(dtype_name)?);
+    wrap(run(py, x.numel(), || compute::to_dtype(x, d)))
+}
+
+#[pyfunction]
+pub fn copy_(py: Python<'_>, dst: &Bound<'_, PyTensor>, src: &Bound<'_, PyTensor>) -> PyResult<()> {
+    let (d, s) = (&dst.get().t, &src.get().t);
+    run(py, d.numel(), || compute::copy_into(d, s))
+}
+
+#[pyfunction]
+pub fn fill_(py: Python<'_>, dst: &Bound<'_, PyTensor>, value: &Bound<'_, PyAny>) -> PyResult<()> {
+    let (d, v) = (&dst.get().t, scalar(value)?);
+    run(py, d.numel(), || compute::fill(d, v))
+}
+
+#[pyfunction]
+pub fn empty(shape: Vec<i64>, dtype_name: &str) -> PyResult<PyTensor> {
+    wrap(Tensor::empty(&usizes(&shape)?, dtype(dtype_name)?, Device::Cpu))
+}
+
+#[pyfunction]
+pub fn full(py: Python<'_>, shape: Vec<i64>, value: &Bound<'_, PyAny>, dtype_name: &str) -> PyResult<PyTensor> {
+    let (shape, v, d) = (usizes(&shape)?, scalar(value)?, dtype(dtype_name)?);
+    let n = shape.iter().product::<usize>();
+    wrap(run(py, n, || creation::full(&shape, v, d, Device::Cpu)))
+}
+
+#[pyfunction]
+pub fn arange(py: Python<'_>, start: &Bound<'_, PyAny>, end: &Bound<'_, PyAny>, step: &Bound<'_, PyAny>, dtype_name: &str) -> PyResult<PyTensor> {
+    let (s, e, st, d) = (scalar(start)?, scalar(end)?, scalar(step)?, dtype(dtype_name)?);
+    wrap(run(py, NOGIL_ALWAYS, || creation::arange(s, e, st, d)))
+}
+
+/// Work size that always releases the GIL (the size is only known inside).
+const NOGIL_ALWAYS: usize = usize::MAX;
+
+#[pyfunction]
+pub fn linspace(py: Python<'_>, start: f64, end: f64, steps: i64, dtype_name: &str) -> PyResult<PyTensor> {
+    let d = dtype(dtype_name)?;
+    wrap(run(py, steps.max(0) as usize, || creation::linspace(start, end, steps, d)))
+}
+
+#[pyfunction]
+pub fn eye(n: i64, m: i64, dtype_name: &str) -> PyResult<PyTensor> {
+    if n < 0 || m < 0 {
+        return Err(PyRuntimeError::new_err(format!("n must be greater or equal to 0, got {}", n.min(m))));
+    }
+    wrap(creation::eye(n as usize, m as usize, dtype(dtype_name)?))
+}
+
+/// Wraps memory owned by `owner` (a numpy array): zero-copy, kept alive by the tensor.
+#[pyfunction]
+pub fn from_buffer(
+    ptr: usize,
+    nbytes: usize,
+    shape: Vec<i64>,
+    strides: Vec<i64>,
+    offset: usize,
+    dtype_name: &str,
+    owner: Py<PyAny>,
+) -> PyResult<PyTensor> {
+    let d = dtype(dtype_name)?;
+    // SAFETY: the Python caller passes the buffer of `owner`, which this storage
+    // keeps alive; its size is checked against the layout below.
+    let storage = unsafe { Storage::from_external(ptr as *mut u8, nbytes, Box::new(owner))? };
+    let layout = crate::layout::Layout {
+        shape: usizes(&shape)?,
+        strides: strides.iter().map(|&s| s as isize).collect(),
+        offset,
+    };
+    wrap(Tensor::from_storage(Arc::new(storage), layout, d))
+}
+
+fn operand(v: &Bound<'_, PyAny>) -> PyResult<Operand> {
+    Ok(match v.cast::<PyTensor>() {
+        Ok(t) => Operand::Tensor { dtype: t.get().t.dtype, ndim: t.get().t.ndim() },
+        Err(_) => Operand::Scalar(scalar(v)?),
+    })
+}
+
+#[pyfunction]
+pub fn result_type(args: Vec<Bound<'_, PyAny>>) -> PyResult<&'static str> {
+    let ops: Vec<Operand> = args.iter().map(operand).collect::<PyResult<_>>()?;
+    Ok(crate::dtype::result_type(&ops).name())
+}
+
+#[pyfunction]
+pub fn promote_types(a: &str, b: &str) -> PyResult<&'static str> {
+    Ok(crate::dtype::promote_types(dtype(a)?, dtype(b)?).name())
+}
+
+#[pyfunction]
+pub fn can_cast(from: &str, to: &str) -> PyResult<bool> {
+    Ok(crate::dtype::can_cast(dtype(from)?, dtype(to)?))
+}
+
+#[pyfunction]
+pub fn set_default_dtype(name: &str) -> PyResult<()> {
+    if crate::dtype::set_default_float(dtype(name)?) {
+        Ok(())
+    } else {
+        Err(pyo3::exceptions::PyTypeError::new_err("only floating-point types are supported as the default type"))
+    }
+}
+
+#[pyfunction]
+pub fn get_default_dtype() -> &'static str {
+    crate::dtype::default_float().name()
+}
+
+/// (bytes held by live CPU tensors, bytes cached for reuse).
+#[pyfunction]
+pub fn cpu_memory_stats() -> (usize, usize) {
+    crate::cpu::alloc::stats()
+}
+
+#[pyfunction]
+pub fn cpu_empty_cache() {
+    crate::cpu::alloc::empty_cache()
+}
+
+/// Names of the native ops, for the Python layer to check its tables against.
+#[pyfunction]
+pub fn op_names() -> (Vec<&'static str>, Vec<&'static str>, Vec<&'static str>) {
+    (
+        UnaryOp::ALL.iter().map(|o| o.name()).collect(),
+        BinaryOp::ALL.iter().map(|o| o.name()).collect(),
+        ReduceOp::ALL.iter().map(|o| o.name()).collect(),
+    )
+}
