@@ -7,7 +7,7 @@ import numpy as np
 
 from . import _C, _dtype
 from ._device import resolve as _resolve_device
-from ._tensor import Tensor, _dims, _wrap
+from ._tensor import Tensor, _dims, _empty_like, _wrap
 
 _NP_OF = {d.name: d._np for d in _dtype.ALL}
 
@@ -56,26 +56,66 @@ def from_numpy(ndarray):
     return _wrap(_C.from_buffer(ptr, extent, list(ndarray.shape), strides, 0, d.name, ndarray))
 
 
-def _infer_dtype(arr):
-    k = arr.dtype.kind
-    if k == "b":
+def _leaf_dtype(x):
+    """The dtype PyTorch infers for one element of ``tensor(data)``."""
+    if isinstance(x, (np.generic, np.ndarray)) and x.dtype.kind in "biuf":
+        return _dtype.from_numpy_dtype(x.dtype)  # before float: np.float64 is a float
+    if isinstance(x, builtins.bool):
         return _dtype.bool_
-    if k in "iu":
+    if isinstance(x, builtins.int):
         return _dtype.int64
-    if k == "f":
+    if isinstance(x, builtins.float):
         return _dtype.get_default_dtype()
-    raise TypeError(f"new(): invalid data type '{arr.dtype.name if k != 'U' else 'str'}'")
-
-
-def _to_numpy(data):
-    if isinstance(data, (str, bytes)):
+    if isinstance(x, Tensor):
+        return x.dtype
+    if isinstance(x, (str, bytes)):
         raise TypeError("new(): invalid data type 'str'")
-    try:
-        return np.asarray(data)
-    except ValueError as e:
-        raise ValueError(f"expected sequence of equal lengths in every dimension ({e})") from None
-    except OverflowError:
-        raise RuntimeError(f"Overflow when unpacking long") from None
+    raise RuntimeError(f"Could not infer dtype of {type(x).__name__}")
+
+
+def _infer(data):
+    """(shape, dtype) of nested sequences, with PyTorch's checks on ragged input."""
+    shape = []
+    d = data
+    while isinstance(d, (list, tuple)):
+        shape.append(len(d))
+        if not d:
+            break
+        d = d[0]
+    if isinstance(d, (Tensor, np.ndarray)) and d.ndim > 0:
+        return None, _leaf_dtype(d)  # sequences of arrays: numpy works out the shape
+    found = None
+
+    def walk(x, dim):
+        nonlocal found
+        if dim == len(shape):
+            if isinstance(x, (list, tuple)):
+                raise ValueError(f"expected a number at dim {dim}, got a sequence")
+            t = _leaf_dtype(x)
+            found = t if found is None else _dtype.promote_types(found, t)
+            return
+        if not isinstance(x, (list, tuple)):
+            raise TypeError(f"not a sequence: expected sequence of length {shape[dim]} at dim {dim}")
+        if len(x) != shape[dim]:
+            raise ValueError(f"expected sequence of length {shape[dim]} at dim {dim} (got {len(x)})")
+        for e in x:
+            walk(e, dim + 1)
+
+    walk(data, 0)
+    return shape, found if found is not None else _dtype.get_default_dtype()
+
+
+def _checked_int_array(data, d):
+    """Python numbers -> an integer dtype with PyTorch's overflow check (unsigned
+    types also accept negatives down to -max, which wrap)."""
+    wide = np.asarray(data)
+    if wide.dtype.kind == "f" and np.isnan(wide).any():
+        raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
+    info = np.iinfo(d._np)
+    lo = -info.max if info.min == 0 else info.min
+    if wide.size and (wide.max() > info.max or wide.min() < lo):
+        raise RuntimeError(f"value cannot be converted to type {d.name} without overflow")
+    return np.ascontiguousarray(wide.astype(np.int64).astype(d._np)).reshape(wide.shape)
 
 
 def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
@@ -94,20 +134,21 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
             stacklevel=2,
         )
         return data.to(_dtype.resolve(dtype, data.dtype), copy=True)
-    if isinstance(data, np.ndarray):
-        arr = data
-        src = _dtype.from_numpy_dtype(arr.dtype)
+    if isinstance(data, (np.ndarray, np.generic)):
+        src = _dtype.from_numpy_dtype(data.dtype)
     else:
-        arr = _to_numpy(data)
-        if arr.dtype == object:
-            raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
-        src = _infer_dtype(arr)
-        if arr.dtype.kind == "u" and arr.dtype.itemsize == 8:
-            raise RuntimeError("Overflow when unpacking long")
+        _, src = _infer(data)
     target = _dtype.resolve(dtype, src)
     # numpy converts to every dtype but bfloat16, which goes through float32 here.
     staging = target if target._np is not None else _dtype.float32
-    arr = np.ascontiguousarray(arr, dtype=staging._np)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):  # 1e40 -> float32 is inf, as in PyTorch
+            if isinstance(data, (np.ndarray, np.generic)) or not staging.name.startswith(("int", "uint")):
+                arr = np.asarray(data, dtype=staging._np, order="C")
+            else:
+                arr = _checked_int_array(data, staging)
+    except OverflowError:
+        raise RuntimeError("Overflow when unpacking long") from None
     t = from_numpy(arr).clone() if arr.flags.writeable else from_numpy(arr.copy()).clone()
     return t if staging is target else t.to(target)
 
@@ -128,10 +169,10 @@ def as_tensor(data, dtype=None, device=None):
     return tensor(data, dtype=dtype)
 
 
-def _creation(size, dtype, device, requires_grad):
+def _creation(fn, size, dtype, device, requires_grad):
     _resolve_device(device)
     _check_grad(requires_grad)
-    return _dims(size), _dtype.resolve(dtype, _dtype.get_default_dtype())
+    return _dims(size, fn), _dtype.resolve(dtype, _dtype.get_default_dtype())
 
 
 def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_format=None, pin_memory=False):
@@ -140,7 +181,7 @@ def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_
     >>> rustorch.empty(2, 3).shape
     rustorch.Size([2, 3])
     """
-    shape, d = _creation(size, dtype, device, requires_grad)
+    shape, d = _creation("empty", size, dtype, device, requires_grad)
     return _wrap(_C.empty(shape, d.name))
 
 
@@ -150,7 +191,9 @@ def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
     >>> rustorch.zeros(2)
     tensor([0., 0.])
     """
-    shape, d = _creation(size, dtype, device, requires_grad)
+    shape, d = _creation("zeros", size, dtype, device, requires_grad)
+    if any(s < 0 for s in shape):
+        raise RuntimeError("zeros: Dimension size must be non-negative.")
     return _wrap(_C.full(shape, 0, d.name))
 
 
@@ -160,7 +203,7 @@ def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
     >>> rustorch.ones(2, dtype=rustorch.int32)
     tensor([1, 1], dtype=rustorch.int32)
     """
-    shape, d = _creation(size, dtype, device, requires_grad)
+    shape, d = _creation("ones", size, dtype, device, requires_grad)
     return _wrap(_C.full(shape, 1, d.name))
 
 
@@ -183,41 +226,42 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=
     _resolve_device(device)
     _check_grad(requires_grad)
     d = _dtype.resolve(dtype, _scalar_dtype(fill_value))
-    return _wrap(_C.full(_dims((size,) if isinstance(size, builtins.int) else size, "size"), fill_value, d.name))
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
+    return _wrap(_C.full(_dims((size,), "full"), fill_value, d.name))
 
 
-def _like(input, dtype):
+def _like(input, dtype, device=None, requires_grad=False):
+    """An empty tensor like ``input`` (same strides where it is dense, as preserve_format)."""
     if not isinstance(input, Tensor):
         raise TypeError(f"argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-    return list(input.shape), _dtype.resolve(dtype, input.dtype)
+    _resolve_device(device)
+    _check_grad(requires_grad)
+    return _empty_like(input, _dtype.resolve(dtype, input.dtype).name)
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    """``empty`` with ``input``'s shape and dtype."""
-    shape, d = _like(input, dtype)
-    return _wrap(_C.empty(shape, d.name))
+    """``empty`` with ``input``'s shape, dtype and layout."""
+    return _like(input, dtype, device, requires_grad)
 
 
 def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    """``zeros`` with ``input``'s shape and dtype.
+    """``zeros`` with ``input``'s shape, dtype and layout.
 
     >>> rustorch.zeros_like(rustorch.ones(2, dtype=rustorch.int8))
     tensor([0, 0], dtype=rustorch.int8)
     """
-    shape, d = _like(input, dtype)
-    return _wrap(_C.full(shape, 0, d.name))
+    return _like(input, dtype, device, requires_grad).fill_(0)
 
 
 def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    """``ones`` with ``input``'s shape and dtype."""
-    shape, d = _like(input, dtype)
-    return _wrap(_C.full(shape, 1, d.name))
+    """``ones`` with ``input``'s shape, dtype and layout."""
+    return _like(input, dtype, device, requires_grad).fill_(1)
 
 
 def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    """``full`` with ``input``'s shape and dtype."""
-    shape, d = _like(input, dtype)
-    return _wrap(_C.full(shape, fill_value, d.name))
+    """``full`` with ``input``'s shape, dtype and layout."""
+    return _like(input, dtype, device, requires_grad).fill_(fill_value)
 
 
 def _num(x):

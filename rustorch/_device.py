@@ -27,7 +27,7 @@ class device:
             )
         if name not in _KNOWN:
             raise RuntimeError(
-                f"Expected one of cpu, wgpu device type at start of device string: {type}"
+                f"Expected one of cpu, cuda, wgpu device type at start of device string: {type}"
             )
         if index is not None and index < 0:
             raise RuntimeError(f"Device index must not be negative")

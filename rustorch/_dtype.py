@@ -46,6 +46,14 @@ int8 = dtype("int8", 1, False, True, "int8")
 uint8 = dtype("uint8", 1, False, False, "uint8")
 bool_ = dtype("bool", 1, False, False, "bool")
 
+# C++ scalar names PyTorch uses in some messages ("Long did not match Float"), and
+# the C type names of others ("expected dtype float ... but got dtype double").
+TORCH_NAME = {"float32": "Float", "float64": "Double", "float16": "Half", "bfloat16": "BFloat16", "int64": "Long",
+              "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+C_NAME = {"float32": "float", "float64": "double", "float16": "c10::Half", "bfloat16": "c10::BFloat16",
+          "int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char", "uint8": "unsigned char",
+          "bool": "bool"}
+
 ALL = (float32, float64, float16, bfloat16, int64, int32, int16, int8, uint8, bool_)
 _BY_NAME = {d.name: d for d in ALL}
 # Python types accepted where PyTorch accepts them (dtype=float means float64).

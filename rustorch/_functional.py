@@ -30,9 +30,13 @@ def _operand(x, fn):
 def _dimlist(dim):
     if dim is None:
         return None
-    if isinstance(dim, (builtins.int,)) or hasattr(dim, "__index__") and not isinstance(dim, (tuple, list)):
-        return [builtins.int(dim)]
-    return [builtins.int(d) for d in dim]
+    dims = dim if isinstance(dim, (tuple, list)) else [dim]
+    out = []
+    for d in dims:
+        if isinstance(d, builtins.bool) or not hasattr(d, "__index__"):
+            raise TypeError(f"argument 'dim' must be int or tuple of ints, not {type(d).__name__}")
+        out.append(d.__index__())
+    return out
 
 
 # ---- unary ---------------------------------------------------------------------------
@@ -106,6 +110,8 @@ BINARY = {
 }
 # Ops whose in-place form is not spelled name_ or does not exist.
 _NO_INPLACE = {"maximum", "minimum"}
+# Ops whose `other` must be a tensor (no Python numbers).
+_TENSOR_OTHER = {"maximum", "minimum"}
 BINARY_ALIASES = {"multiply": "mul", "arctan2": "atan2", "greater": "gt", "greater_equal": "ge", "less": "lt",
                   "less_equal": "le", "not_equal": "ne"}
 
@@ -122,6 +128,8 @@ def _binary_call(native, name, input, other, out, alpha=None):
 
 def _make_binary(name, desc, arg="other"):
     def fn(input, other, *, out=None):
+        if name in _TENSOR_OTHER:
+            _tensor_arg(other, name, "other", 2)
         return _binary_call(name, name, input, other, out)
 
     fn.__name__ = fn.__qualname__ = name
@@ -137,6 +145,8 @@ def _make_binary(name, desc, arg="other"):
 
 def _make_binary_method(name):
     def method(self, other):
+        if name in _TENSOR_OTHER:
+            _tensor_arg(other, name, "other", 2)
         return _wrap(_binary(name, self._c, _operand(other, name)))
 
     method.__name__ = name
@@ -256,6 +266,11 @@ def lerp(input, end, weight, *, out=None):
     >>> rustorch.lerp(rustorch.tensor([0., 10.]), rustorch.tensor([10., 20.]), 0.5)
     tensor([ 5., 15.])
     """
+    for name, t in (("end", end), ("weight", weight)):
+        if isinstance(input, Tensor) and isinstance(t, Tensor) and t.dtype is not input.dtype:
+            raise RuntimeError(
+                f"expected dtype {_dtype.C_NAME[input.dtype.name]} for `{name}` but got dtype {_dtype.C_NAME[t.dtype.name]}"
+            )
     return _ternary("lerp", input, end, weight, 1, out)
 
 
@@ -310,7 +325,7 @@ def isclose(input, other, rtol=1e-05, atol=1e-08, equal_nan=False):
     input, other = _tensor_arg(input, "isclose"), _tensor_arg(other, "isclose", "other", 2)
     if input.dtype is not other.dtype:
         raise RuntimeError(
-            f"{input.dtype.name.capitalize()} did not match {other.dtype.name.capitalize()}"
+            f"{_dtype.TORCH_NAME[input.dtype.name]} did not match {_dtype.TORCH_NAME[other.dtype.name]}"
         )
     if rtol < 0:
         raise RuntimeError(f"rtol must be greater than or equal to zero, but got {rtol}")
@@ -553,9 +568,11 @@ def norm(input, p="fro", dim=None, keepdim=False, dtype=None):
     if dtype is not None:
         input = input.to(dtype)
     if not input.is_floating_point():
-        raise RuntimeError(
-            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {input.dtype.name.capitalize()}"
+        raise NotImplementedError(
+            f"linalg.vector_norm: Expected a floating point or complex tensor as input. Got {_dtype.TORCH_NAME[input.dtype.name]}"
         )
+    if input.dtype.itemsize == 2:  # half types: accumulate squares in float32, as PyTorch
+        return norm(input.float(), p, dim, keepdim).to(input.dtype)
     if p == "fro" or p is None:
         p = 2
     if p == "nuc":
@@ -694,3 +711,26 @@ def _nan_to_num_(self, nan=0.0, posinf=None, neginf=None):
 
 Tensor.nan_to_num_ = _nan_to_num_
 del _g, _name, _desc, _inplace, _alias, _target, _fn
+
+
+def _function_of(method_name):
+    """``rustorch.name(input, ...)`` for a Tensor method ``input.name(...)``."""
+    method = getattr(Tensor, method_name)
+
+    def fn(input, *args, **kwargs):
+        return method(_tensor_arg(input, method_name), *args, **kwargs)
+
+    fn.__name__ = fn.__qualname__ = method_name
+    fn.__doc__ = f"""{method_name}(input, ...) -> Tensor: same as ``input.{method_name}(...)``.
+
+    >>> rustorch.{method_name} is not None
+    True
+    """
+    return fn
+
+
+for _m in ("is_floating_point", "is_complex", "is_nonzero", "reshape", "permute", "transpose", "swapaxes", "swapdims", "t", "squeeze", "unsqueeze", "flatten",
+           "unflatten", "narrow", "select", "movedim", "moveaxis", "as_strided", "clone", "detach", "ravel",
+           "broadcast_to", "numel"):
+    globals()[_m] = _function_of(_m)
+del _m

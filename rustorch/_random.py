@@ -41,11 +41,11 @@ def set_rng_state(state):
     default_generator.set_state(tuple(state))
 
 
-def _empty_float(size, dtype, device, requires_grad):
+def _empty_float(fn, size, dtype, device, requires_grad):
     _resolve_device(device)
     _check_grad(requires_grad)
     d = _dtype.resolve(dtype, _dtype.get_default_dtype())
-    return _wrap(_C.empty(_dims(size), d.name))
+    return _wrap(_C.empty(_dims(size, fn), d.name))
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
@@ -54,7 +54,7 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, ou
     >>> rustorch.rand(2, 3).shape
     rustorch.Size([2, 3])
     """
-    return _empty_float(size, dtype, device, requires_grad).uniform_(0.0, 1.0, generator=generator)
+    return _empty_float("rand", size, dtype, device, requires_grad).uniform_(0.0, 1.0, generator=generator)
 
 
 def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
@@ -63,27 +63,28 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, o
     >>> rustorch.randn(4).dtype
     rustorch.float32
     """
-    return _empty_float(size, dtype, device, requires_grad).normal_(0.0, 1.0, generator=generator)
+    return _empty_float("randn", size, dtype, device, requires_grad).normal_(0.0, 1.0, generator=generator)
 
 
-def randint(*args, size=None, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+def randint(*args, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """``randint(high, size)`` or ``randint(low, high, size)``: integers in [low, high) (int64 by default).
 
     >>> rustorch.randint(0, 10, (3,)).dtype
     rustorch.int64
     """
-    if size is not None:
-        args = args + (size,)
-    if len(args) == 2:
-        low, high, size = 0, args[0], args[1]
-    elif len(args) == 3:
-        low, high, size = args
-    else:
+    names = ("low", "high", "size") if len(args) + len(kw) == 3 else ("high", "size")
+    if len(args) + len(kw) not in (2, 3) or any(k not in names for k in kw):
         raise TypeError("randint() received an invalid combination of arguments: expected (high, size) or (low, high, size)")
+    given = dict(zip(names, args), **kw)
+    low, high, size = given.get("low", 0), given["high"], given["size"]
+    if not isinstance(size, (tuple, list)):
+        raise TypeError(
+            f"randint(): argument 'size' (position {len(names)}) must be tuple of ints, not {type(size).__name__}"
+        )
     _resolve_device(device)
     _check_grad(requires_grad)
     d = _dtype.resolve(dtype, _dtype.int64)
-    t = _wrap(_C.empty(_dims((size,) if isinstance(size, builtins.int) else size), d.name))
+    t = _wrap(_C.empty(_dims((size,), "randint"), d.name))
     _C.randint_(t._c, builtins.int(low), builtins.int(high), generator)
     return t
 
@@ -99,20 +100,22 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
 
 
 def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    shape, d = _like(input, dtype)
-    return rand(shape, dtype=d)
+    """``rand`` with ``input``'s shape, dtype and layout."""
+    return _like(input, dtype, device, requires_grad).uniform_(0.0, 1.0)
 
 
 def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
-    shape, d = _like(input, dtype)
-    return randn(shape, dtype=d)
+    """``randn`` with ``input``'s shape, dtype and layout."""
+    return _like(input, dtype, device, requires_grad).normal_(0.0, 1.0)
 
 
 def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+    """``randint`` with ``input``'s shape, dtype and layout."""
     if high is None:
         low, high = 0, low
-    shape, d = _like(input, dtype)
-    return randint(low, high, shape, dtype=d)
+    t = _like(input, dtype, device, requires_grad)
+    _C.randint_(t._c, builtins.int(low), builtins.int(high), None)
+    return t
 
 
 def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, out=None):
@@ -124,7 +127,7 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, out=None):
     if not isinstance(mean, Tensor) and not isinstance(std, Tensor):
         if size is None:
             raise TypeError("normal() received an invalid combination of arguments: size is required for float mean and std")
-        return _empty_float((size,) if isinstance(size, builtins.int) else size, dtype, None, False).normal_(
+        return _empty_float("normal", (size,) if isinstance(size, builtins.int) else size, dtype, None, False).normal_(
             builtins.float(mean), builtins.float(std), generator=generator
         )
     ref = mean if isinstance(mean, Tensor) else std

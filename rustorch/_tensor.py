@@ -45,23 +45,56 @@ def _other(x):
     return NotImplemented
 
 
-def _dims(args, name="size"):
+def _is_int(a):
+    return isinstance(a, (builtins.int, np.integer)) and not isinstance(a, builtins.bool)
+
+
+def _dims(args, fn="size", arg="size"):
     """Sizes given as varargs or one sequence: ``f(2, 3)`` or ``f((2, 3))``."""
-    if len(args) == 1 and not isinstance(args[0], (builtins.int, np.integer)):
+    if len(args) == 1 and not _is_int(args[0]):
         args = args[0]
         if isinstance(args, Tensor):
             args = args.tolist()
+        if not isinstance(args, (tuple, list)):
+            raise TypeError(
+                f"{fn}(): argument '{arg}' (position 1) must be tuple of ints, not {type(args).__name__}"
+            )
     out = []
     for i, a in enumerate(args):
         if isinstance(a, Tensor) and a.numel() == 1 and not a.is_floating_point():
             a = a.item()
-        if not isinstance(a, (builtins.int, np.integer)) or isinstance(a, builtins.bool):
+        if not _is_int(a):
             raise TypeError(
-                f"{name}(): argument '{name}' must be tuple of ints, but found element of type "
+                f"{fn}(): argument '{arg}' must be tuple of ints, but found element of type "
                 f"{type(a).__name__} at pos {i}"
             )
         out.append(builtins.int(a))
     return out
+
+
+def _layout_like(t):
+    """(shape, dim order) to allocate a tensor with ``t``'s strides when ``t`` is a
+    dense permutation of a contiguous tensor (PyTorch's preserve_format), else None."""
+    shape, strides = t._c.shape, t._c.strides
+    if t._c.is_contiguous():
+        return None
+    order = sorted(range(len(shape)), key=lambda d: -strides[d])
+    expected = 1
+    for d in reversed(order):
+        if shape[d] != 1 and strides[d] != expected:
+            return None
+        expected *= shape[d]
+    return [shape[d] for d in order], order
+
+
+def _empty_like(t, dtype_name):
+    """An uninitialised tensor shaped like ``t`` with the same strides where ``t`` is dense."""
+    lay = _layout_like(t)
+    if lay is None:
+        return _wrap(_C.empty(list(t._c.shape), dtype_name))
+    shape, order = lay
+    inverse = [order.index(d) for d in range(len(order))]
+    return _wrap(_C.empty(shape, dtype_name).permute(inverse))
 
 
 class _ArrayView:
@@ -206,6 +239,10 @@ class Tensor:
         d = _dtype.resolve(dtype, self.dtype)
         if d is self.dtype:
             return self.clone() if copy else self
+        if _layout_like(self) is not None:  # keep a permuted layout, as PyTorch does
+            out = _empty_like(self, d.name)
+            _C.copy_(out._c, self._c)
+            return out
         return _wrap(_C.to_dtype(self._c, d.name))
 
     def type(self, dtype=None):
@@ -256,7 +293,7 @@ class Tensor:
         return np.asarray(_ArrayView(self._c))
 
     def __array__(self, dtype=None, copy=None):
-        a = self.numpy() if self._c.dtype != "bfloat16" else self.float().numpy()
+        a = self.numpy()
         if dtype is not None and a.dtype != dtype:
             return a.astype(dtype)
         if copy:
@@ -277,6 +314,11 @@ class Tensor:
             )
         return self._values().reshape(()).item()
 
+    def is_nonzero(self):
+        if self._c.numel() == 0:
+            raise RuntimeError("Boolean value of Tensor with no values is ambiguous")
+        return self.__bool__()
+
     def __bool__(self):
         if self._c.numel() != 1:
             raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
@@ -284,12 +326,12 @@ class Tensor:
 
     def __float__(self):
         if self._c.numel() != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return builtins.float(self.item())
 
     def __int__(self):
         if self._c.numel() != 1:
-            raise TypeError("only one element tensors can be converted to Python scalars")
+            raise ValueError("only one element tensors can be converted to Python scalars")
         return builtins.int(self.item())
 
     def __index__(self):
@@ -327,19 +369,19 @@ class Tensor:
 
     # ---- views -------------------------------------------------------------------
     def view(self, *shape):
-        return _wrap(self._c.view(_dims(shape, "view")))
+        return _wrap(self._c.view(_dims(shape, "view", "size")))
 
     def view_as(self, other):
         return self.view(other._c.shape)
 
     def reshape(self, *shape):
-        return _wrap(self._c.reshape(_dims(shape, "reshape")))
+        return _wrap(self._c.reshape(_dims(shape, "reshape", "shape")))
 
     def reshape_as(self, other):
         return self.reshape(other._c.shape)
 
     def permute(self, *dims):
-        return _wrap(self._c.permute(_dims(dims, "permute")))
+        return _wrap(self._c.permute(_dims(dims, "permute", "dims")))
 
     def transpose(self, dim0, dim1):
         return _wrap(self._c.transpose(dim0, dim1))
@@ -364,7 +406,7 @@ class Tensor:
         return _wrap(self._c.transpose(-2, -1))
 
     def expand(self, *sizes):
-        return _wrap(self._c.expand(_dims(sizes, "expand")))
+        return _wrap(self._c.expand(_dims(sizes, "expand", "size")))
 
     def expand_as(self, other):
         return self.expand(other._c.shape)
@@ -388,7 +430,7 @@ class Tensor:
         return self.reshape(-1)
 
     def unflatten(self, dim, sizes):
-        return _wrap(self._c.unflatten(dim, _dims(sizes, "unflatten")))
+        return _wrap(self._c.unflatten(dim, _dims(sizes, "unflatten", "sizes")))
 
     def narrow(self, dim, start, length):
         return _wrap(self._c.narrow(dim, builtins.int(start), length))
@@ -404,13 +446,20 @@ class Tensor:
     moveaxis = movedim
 
     def as_strided(self, size, stride, storage_offset=None):
-        return _wrap(self._c.as_strided(_dims(size), _dims(stride, "stride"), storage_offset))
+        return _wrap(self._c.as_strided(_dims(size, "as_strided"), _dims(stride, "as_strided", "stride"), storage_offset))
 
     def contiguous(self, memory_format=None):
+        if self._c.is_contiguous():
+            return self
         return _wrap(self._c.contiguous())
 
     def clone(self, *, memory_format=None):
-        return _wrap(self._c.clone())
+        """A copy with its own memory (strides kept where the tensor is dense, as PyTorch's preserve_format)."""
+        if _layout_like(self) is None:
+            return _wrap(self._c.clone())
+        out = _empty_like(self, self._c.dtype)
+        _C.copy_(out._c, self._c)
+        return out
 
     def detach(self):
         return _wrap(self._c.as_strided(list(self._c.shape), list(self._c.strides), self._c.offset))
@@ -609,12 +658,16 @@ class Tensor:
         return _wrap(_C.unary("neg", self._c))
 
     def __pos__(self):
+        if self._c.dtype == "bool":
+            raise NotImplementedError("The `+` operator, on a bool tensor is not supported.")
         return self
 
     def __abs__(self):
         return _wrap(_C.unary("abs", self._c))
 
     def __invert__(self):
+        if self.dtype.is_floating_point:
+            raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
         if self._c.dtype == "bool":
             return _wrap(_C.unary("logical_not", self._c))
         return _wrap(_C.unary("bitwise_not", self._c))

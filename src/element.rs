@@ -240,14 +240,14 @@ pub trait Real: Element + std::ops::Add<Output = Self> + std::ops::Sub<Output = 
 }
 
 macro_rules! real_impl {
-    ($t:ident, $erf:path) => {
+    ($t:ident, $erf:path, $exp:path) => {
         impl Real for $t {
             const ZERO: Self = 0.0;
             const ONE: Self = 1.0;
             const NAN: Self = $t::NAN;
             const INFINITY: Self = $t::INFINITY;
             const MAX: Self = $t::MAX;
-            #[inline(always)] fn exp(self) -> Self { $t::exp(self) }
+            #[inline(always)] fn exp(self) -> Self { $exp(self) }
             #[inline(always)] fn exp2(self) -> Self { $t::exp2(self) }
             #[inline(always)] fn exp_m1(self) -> Self { $t::exp_m1(self) }
             #[inline(always)] fn ln(self) -> Self { $t::ln(self) }
@@ -280,8 +280,10 @@ macro_rules! real_impl {
         }
     };
 }
-real_impl!(f32, libm::erff);
-real_impl!(f64, libm::erf);
+// f32 exp is the vectorisable polynomial (libm's expf is a call per element);
+// f64 keeps the correctly rounded libm version.
+real_impl!(f32, libm::erff, crate::cpu::simd::exp_f32);
+real_impl!(f64, libm::erf, f64::exp);
 
 /// Integer maths with PyTorch's wrapping semantics.
 pub trait Int: Element + Ord {

@@ -24,10 +24,14 @@ pub enum Error {
     #[error("{0}")]
     Shape(String),
 
-    /// A dtype an op does not support (RuntimeError in Python, as PyTorch's
-    /// "not implemented for 'Bool'").
+    /// A dtype an op does not support (NotImplementedError in Python, as
+    /// PyTorch's "not implemented for 'Bool'").
     #[error("\"{op}\" not implemented for '{}'", .dtype.torch_name())]
     DTypeUnsupported { op: &'static str, dtype: DType },
+
+    /// An op PyTorch declares unsupported for these inputs (NotImplementedError).
+    #[error("{0}")]
+    NotImplemented(String),
 
     /// An in-place or `out=` result whose dtype cannot hold the computed type.
     #[error("result type {} can't be cast to the desired output type {}", .from.torch_name(), .to.torch_name())]

@@ -75,7 +75,7 @@ pub fn infer_shape(sizes: &[i64], numel: usize) -> Result<Vec<usize>> {
             }
             infer = Some(i);
         } else if s < 0 {
-            return Err(Error::shape(format!("invalid shape dimension {s}")));
+            return Err(Error::shape(format!("invalid shape dimension {s} at index {i} of shape {}", fmt_ishape(sizes))));
         } else {
             known = known.checked_mul(s as usize).ok_or_else(invalid)?;
         }
@@ -240,7 +240,7 @@ impl Layout {
 
     pub fn narrow(&self, dim: i64, start: i64, length: i64) -> Result<Layout> {
         if self.ndim() == 0 {
-            return Err(Error::Index("narrow() cannot be applied to a 0-dim tensor.".into()));
+            return Err(Error::shape("narrow() cannot be applied to a 0-dim tensor."));
         }
         let d = wrap_dim(dim, self.ndim())?;
         let size = self.shape[d] as i64;

@@ -86,12 +86,12 @@ pub fn unary_real<F: Real>(op: UnaryOp, x: F) -> F {
         Cosh => x.cosh(),
         Tanh => x.tanh(),
         Sigmoid => F::ONE / (F::ONE + (-x).exp()),
-        // NaN propagates, as in PyTorch's clamp_min-based relu.
+        // NaN and -0.0 pass through, as in PyTorch's clamp_min-based relu.
         Relu => {
-            if x > F::ZERO || x.is_nan() {
-                x
-            } else {
+            if x < F::ZERO {
                 F::ZERO
+            } else {
+                x
             }
         }
         Erf => x.erf(),
@@ -100,13 +100,14 @@ pub fn unary_real<F: Real>(op: UnaryOp, x: F) -> F {
         Round => x.round_even(),
         Trunc => x.trunc(),
         Frac => x - x.trunc(),
+        // (0 < x) - (x < 0), as PyTorch: NaN and -0.0 give +0.0.
         Sign => {
             if x > F::ZERO {
                 F::ONE
             } else if x < F::ZERO {
                 -F::ONE
             } else {
-                x // keeps 0, -0 and NaN as they are
+                F::ZERO
             }
         }
         Reciprocal => F::ONE / x,
@@ -248,13 +249,10 @@ pub fn binary_real<F: Real>(op: BinaryOp, a: F, b: F) -> F {
         Fmod => a % b,
         Pow => a.powf(b),
         Atan2 => a.atan2(b),
-        // NaN propagates from either side.
+        // NaN propagates from either side; ties (including -0.0 vs 0.0) give `b`,
+        // as PyTorch's vectorised kernels do.
         Maximum => {
             if a.is_nan() || a > b {
-                a
-            } else if b.is_nan() {
-                b
-            } else if a == b && a == F::ZERO && b.is_sign_negative() {
                 a
             } else {
                 b
@@ -262,10 +260,6 @@ pub fn binary_real<F: Real>(op: BinaryOp, a: F, b: F) -> F {
         }
         Minimum => {
             if a.is_nan() || a < b {
-                a
-            } else if b.is_nan() {
-                b
-            } else if a == b && a == F::ZERO && a.is_sign_negative() {
                 a
             } else {
                 b
@@ -277,9 +271,14 @@ pub fn binary_real<F: Real>(op: BinaryOp, a: F, b: F) -> F {
 
 #[inline(always)]
 fn ipow<I: Int>(mut base: I, mut exp: I) -> I {
-    // Negative exponents were rejected before the kernel ran (except base 1 / -1,
-    // where PyTorch also errors), so treat them as 0 here.
+    // Negative exponents: 1/base truncated toward zero, as PyTorch computes it.
     if exp < I::zero() {
+        if base == I::one() {
+            return base;
+        }
+        if I::SIGNED && base == I::one().wneg() {
+            return if exp.band(I::one()) == I::one() { base } else { I::one() };
+        }
         return I::zero();
     }
     let mut acc = I::one();

@@ -201,13 +201,19 @@ impl Tensor {
                 src, dst
             )));
         }
+        let (src_given, dst_given) = (src, dst);
         let src: Vec<usize> = src.iter().map(|&d| wrap_dim(d, n)).collect::<Result<_>>()?;
         let dst: Vec<usize> = dst.iter().map(|&d| wrap_dim(d, n)).collect::<Result<_>>()?;
+        for (name, dims, given) in [("source", &src, src_given), ("destination", &dst, dst_given)] {
+            if (1..dims.len()).any(|i| dims[..i].contains(&dims[i])) {
+                return Err(Error::shape(format!(
+                    "movedim: repeated dim in `{name}` ({})",
+                    crate::layout::fmt_ishape(given)
+                )));
+            }
+        }
         let mut order: Vec<Option<usize>> = vec![None; n];
         for (&s, &d) in src.iter().zip(&dst) {
-            if order[d].is_some() {
-                return Err(Error::shape("movedim: repeated dim in `destination`"));
-            }
             order[d] = Some(s);
         }
         let mut rest = (0..n).filter(|i| !src.contains(i));

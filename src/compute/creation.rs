@@ -25,7 +25,7 @@ pub fn arange_len(start: f64, end: f64, step: f64) -> Result<usize> {
         return Err(Error::runtime(format!("unsupported range: {start} -> {end}")));
     }
     if (step > 0.0 && end < start) || (step < 0.0 && end > start) {
-        return Err(Error::runtime("upper bound and larger bound inconsistent with step sign"));
+        return Err(Error::runtime("upper bound and lower bound inconsistent with step sign"));
     }
     let n = ((end - start) / step).ceil();
     if n >= usize::MAX as f64 / 8.0 {
@@ -59,7 +59,7 @@ pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType) -> Result<Tensor
     let step = if n > 1 { (end - start) / (n - 1) as f64 } else { 0.0 };
     let half = n / 2;
     dispatch_all!(dtype, T => fill_indexed::<T>(&t, |i| {
-        let v = if i < half { start + step * i as f64 } else { end - step * (n - 1 - i) as f64 };
+        let v = if i < half || n == 1 { start + step * i as f64 } else { end - step * (n - 1 - i) as f64 };
         T::from_f64(v)
     }))?;
     Ok(t)
@@ -118,7 +118,7 @@ pub fn randint_(t: &Tensor, lo: i64, hi: i64, gen: &mut Generator) -> Result<()>
 
 pub fn randperm(n: i64, dtype: DType, gen: &mut Generator) -> Result<Tensor> {
     if n < 0 {
-        return Err(Error::runtime(format!("n must be non-negative, got{n}")));
+        return Err(Error::runtime(format!("Trying to create tensor with negative dimension {n}: [{n}]")));
     }
     let s = gen.take(n as u64);
     let v = random::randperm(n as usize, s);

@@ -15,12 +15,24 @@ const NEG_BOOL: &str = "Negation, the `-` operator, on a bool tensor is not supp
 fn unary_dtypes(op: UnaryOp, d: DType) -> Result<(DType, DType)> {
     Ok(match op.kind() {
         UnaryKind::Float => {
+            if op == UnaryOp::Frac && !d.is_float() {
+                return Err(Error::DTypeUnsupported { op: "frac_cpu", dtype: d });
+            }
             let c = if d.is_float() { d } else { default_float() };
             (c, c)
         }
         UnaryKind::Same | UnaryKind::Rounding => {
-            if d == DType::Bool && op == UnaryOp::Neg {
-                return Err(Error::runtime(NEG_BOOL));
+            if d == DType::Bool {
+                match op {
+                    UnaryOp::Neg => return Err(Error::NotImplemented(NEG_BOOL.into())),
+                    UnaryOp::Relu => return Err(Error::NotImplemented("Boolean inputs not supported for relu".into())),
+                    UnaryOp::Abs => return Err(Error::DTypeUnsupported { op: "abs_cpu", dtype: d }),
+                    UnaryOp::Floor => return Err(Error::DTypeUnsupported { op: "floor_vml_cpu", dtype: d }),
+                    UnaryOp::Ceil => return Err(Error::DTypeUnsupported { op: "ceil_vml_cpu", dtype: d }),
+                    UnaryOp::Round => return Err(Error::DTypeUnsupported { op: "round_vml_cpu", dtype: d }),
+                    UnaryOp::Trunc => return Err(Error::DTypeUnsupported { op: "trunc_vml_cpu", dtype: d }),
+                    _ => {}
+                }
             }
             if d == DType::Bool && matches!(op, UnaryOp::Square) {
                 (DType::I64, DType::I64)
@@ -41,18 +53,25 @@ fn unary_dtypes(op: UnaryOp, d: DType) -> Result<(DType, DType)> {
 pub fn unary(op: UnaryOp, x: &Tensor) -> Result<Tensor> {
     let (_, res) = unary_dtypes(op, x.dtype)?;
     let out = Tensor::empty(x.shape(), res, x.device())?;
-    unary_into(op, x, &out)?;
+    unary_write(op, x, &out)?;
     Ok(out)
 }
 
 /// `out = op(x)`; `out` may be `x` (in place) or any tensor of `x`'s shape.
 pub fn unary_into(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
+    super::check_partial_overlap(out, &[Arg::T(x)])?;
+    unary_write(op, x, out)?;
+    out.bump_version();
+    Ok(())
+}
+
+fn unary_write(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
     check_devices(&[Arg::T(x), Arg::T(out)])?;
     let (compute, res) = unary_dtypes(op, x.dtype)?;
     check_out(out, x.shape(), res)?;
     // Rounding ops leave integers as they are.
     if op.kind() == UnaryKind::Rounding && !compute.is_float() {
-        return super::copy_into(out, x);
+        return crate::cpu::copy::cast_into(&x.clone(), out);
     }
     let kd = kernel_dtype(compute);
     let xin = to_dtype(x, kd)?;
@@ -67,18 +86,23 @@ fn binary_dtypes(op: BinaryOp, a: Arg, b: Arg) -> Result<(DType, DType)> {
     Ok(match op.kind() {
         BinaryKind::Arith => {
             if op == BinaryOp::Sub && (bool_tensor(a) || bool_tensor(b)) {
-                return Err(Error::runtime(if bool_tensor(a) && bool_tensor(b) {
+                return Err(Error::NotImplemented(if bool_tensor(a) && bool_tensor(b) {
                     "Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead."
                 } else {
                     "Subtraction, the `-` operator, with a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead."
-                }));
+                }.into()));
             }
             if common == DType::Bool && !matches!(op, BinaryOp::Add | BinaryOp::Mul | BinaryOp::Maximum | BinaryOp::Minimum) {
-                // PyTorch computes these on bool through int64 and casts back.
-                (DType::I64, DType::Bool)
-            } else {
-                (common, common)
+                let name = match op {
+                    BinaryOp::FloorDivide => "div_floor_cpu",
+                    BinaryOp::DivTrunc => "div_trunc_cpu",
+                    BinaryOp::Remainder => "remainder_cpu",
+                    BinaryOp::Fmod => "fmod_cpu",
+                    _ => "pow",
+                };
+                return Err(Error::DTypeUnsupported { op: name, dtype: common });
             }
+            (common, common)
         }
         BinaryKind::Float => {
             let c = if common.is_float() { common } else { default_float() };
@@ -106,12 +130,19 @@ pub fn binary(op: BinaryOp, a: Arg, b: Arg) -> Result<Tensor> {
     let (_, res) = binary_dtypes(op, a, b)?;
     let shape = broadcast_all(&[a, b])?;
     let out = Tensor::empty(&shape, res, crate::storage::Device::Cpu)?;
-    binary_into(op, a, b, &out)?;
+    binary_write(op, a, b, &out)?;
     Ok(out)
 }
 
 /// `out = op(a, b)`; `out` may be `a` (in place: `a.add_(b)`).
 pub fn binary_into(op: BinaryOp, a: Arg, b: Arg, out: &Tensor) -> Result<()> {
+    super::check_partial_overlap(out, &[a, b])?;
+    binary_write(op, a, b, out)?;
+    out.bump_version();
+    Ok(())
+}
+
+fn binary_write(op: BinaryOp, a: Arg, b: Arg, out: &Tensor) -> Result<()> {
     check_devices(&[a, b, Arg::T(out)])?;
     let (compute, res) = binary_dtypes(op, a, b)?;
     let shape = broadcast_all(&[a, b])?;
@@ -122,7 +153,9 @@ pub fn binary_into(op: BinaryOp, a: Arg, b: Arg, out: &Tensor) -> Result<()> {
         if op.divides() && cpu::binary::any_zero(&tb)? {
             return Err(Error::runtime("ZeroDivisionError"));
         }
-        if op == BinaryOp::Pow && kd != DType::Bool && cpu::binary::any_negative(&tb)? {
+        // Only a Python-number exponent is checked, as in PyTorch; tensor exponents
+        // give 0 (or +-1 for bases +-1) like integer division.
+        if op == BinaryOp::Pow && matches!(b, Arg::S(_)) && cpu::binary::any_negative(&tb)? {
             return Err(Error::runtime("Integers to negative integer powers are not allowed."));
         }
     }
@@ -181,20 +214,26 @@ pub fn ternary(op: Ternary, a: Arg, b: Arg, c: Arg, value: Scalar, out: Option<&
     if matches!(op, Ternary::Addcmul | Ternary::Addcdiv) && matches!(value, Scalar::Float(_)) && !res.is_float() {
         return Err(Error::runtime("For integral input tensors, argument value must not be a floating point number."));
     }
-    if op == Ternary::Addcmul && res == DType::Bool {
-        res = DType::Bool;
+    if res == DType::Bool && matches!(op, Ternary::Addcmul | Ternary::Clamp) {
+        let name = if op == Ternary::Clamp { "clamp_cpu" } else { "addcmul_cpu_out" };
+        return Err(Error::DTypeUnsupported { op: name, dtype: res });
     }
     let shape = broadcast_all(&[a, b, c])?;
     let kd = kernel_dtype(res);
     let (ta, tb, tc) = (materialize(a, kd, &shape)?, materialize(b, kd, &shape)?, materialize(c, kd, &shape)?);
+    let existing = out.is_some();
     let out = match out {
         Some(o) => {
+            super::check_partial_overlap(o, &[a, b, c])?;
             check_out(o, &shape, res)?;
             o.clone()
         }
         None => Tensor::empty(&shape, res, crate::storage::Device::Cpu)?,
     };
     write_via(&out, kd, &[&ta, &tb, &tc], |o| cpu::ternary::ternary(op, value.to_f64(), &ta, &tb, &tc, o))?;
+    if existing {
+        out.bump_version();
+    }
     Ok(out)
 }
 
@@ -206,8 +245,18 @@ pub fn clamp(x: &Tensor, min: Option<Arg>, max: Option<Arg>, out: Option<&Tensor
             None => binary(op, Arg::T(x), bound),
         }
     };
+    let mut operands = vec![Arg::T(x).operand()];
+    operands.extend(min.iter().chain(max.iter()).map(|a| a.operand()));
+    let float = result_type(&operands).is_float();
     match (min, max) {
         (None, None) => Err(Error::runtime("torch.clamp: At least one of 'min' or 'max' must not be None")),
+        // Floats go through the clamp kernel (`x < lo ? lo : x`), which keeps -0.0
+        // where maximum would not; an absent bound is an infinite one.
+        (lo, hi) if float => {
+            let lo = lo.unwrap_or(Arg::S(Scalar::Float(f64::NEG_INFINITY)));
+            let hi = hi.unwrap_or(Arg::S(Scalar::Float(f64::INFINITY)));
+            ternary(Ternary::Clamp, Arg::T(x), lo, hi, Scalar::Int(0), out)
+        }
         (Some(lo), None) => run(BinaryOp::Maximum, lo),
         (None, Some(hi)) => run(BinaryOp::Minimum, hi),
         (Some(lo), Some(hi)) => ternary(Ternary::Clamp, Arg::T(x), lo, hi, Scalar::Int(0), out),
@@ -216,6 +265,7 @@ pub fn clamp(x: &Tensor, min: Option<Arg>, max: Option<Arg>, out: Option<&Tensor
 
 /// `torch.nan_to_num`: NaN and +-inf replaced; integers pass through.
 pub fn nan_to_num(x: &Tensor, nan: f64, posinf: Option<f64>, neginf: Option<f64>, out: Option<&Tensor>) -> Result<Tensor> {
+    let existing = out.is_some();
     let out = match out {
         Some(o) => {
             check_out(o, x.shape(), x.dtype)?;
@@ -226,6 +276,9 @@ pub fn nan_to_num(x: &Tensor, nan: f64, posinf: Option<f64>, neginf: Option<f64>
     if !x.dtype.is_float() {
         super::copy_into(&out, x)?;
         return Ok(out);
+    }
+    if existing {
+        out.bump_version();
     }
     // The largest finite value of the tensor's own dtype.
     let max = match x.dtype {

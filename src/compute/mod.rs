@@ -107,6 +107,32 @@ pub fn clashes(out: &Tensor, inputs: &[&Tensor]) -> bool {
     inputs.iter().any(|t| out.same_storage(t) && (t.layout != out.layout))
 }
 
+/// PyTorch refuses in-place ops whose input partially overlaps the output
+/// (same memory, different layout): the result would depend on loop order.
+pub fn check_partial_overlap(out: &Tensor, inputs: &[Arg]) -> Result<()> {
+    let es = out.dtype.size();
+    let span = |t: &Tensor| {
+        let s = t.layout.offset * t.dtype.size();
+        (s, s + t.layout.extent().saturating_sub(t.layout.offset) * t.dtype.size())
+    };
+    let (o0, o1) = span(out);
+    for a in inputs {
+        if let Arg::T(t) = a {
+            if !out.same_storage(t) || t.numel() == 0 || out.numel() == 0 {
+                continue;
+            }
+            let identical = t.layout == out.layout && t.dtype.size() == es;
+            let (i0, i1) = span(t);
+            if !identical && i0 < o1 && o0 < i1 {
+                return Err(Error::shape(
+                    "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory location. Please clone() the tensor before performing the operation.",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
 /// Errors for an output that aliases itself (an expanded tensor) or has the wrong shape.
 pub fn check_out(out: &Tensor, shape: &[usize], result: DType) -> Result<()> {
     if !crate::dtype::can_cast(result, out.dtype) {
@@ -137,7 +163,6 @@ pub fn write_via(out: &Tensor, kernel_out: DType, inputs: &[&Tensor], kernel: im
         kernel(&tmp)?;
         cpu::copy::cast_into(&tmp, out)?;
     }
-    out.bump_version();
     Ok(())
 }
 

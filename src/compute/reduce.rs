@@ -42,12 +42,18 @@ fn run_rows<T: Element, R: Reducer<T>>(rows: &Rows, red: R) -> Result<()> {
     rows.run::<T, R>(&red)
 }
 
+/// Reductions without an identity refuse empty input, worded (and typed) as PyTorch.
 fn check_nonempty(op: &str, x: &Tensor, dims: &[usize], all: bool) -> Result<()> {
     if x.numel() != 0 {
         return Ok(());
     }
     if all {
-        return Err(Error::Index(format!(
+        if op.starts_with("arg") {
+            return Err(Error::Index(format!(
+                "{op}(): Expected reduction dim to be specified for input.numel() == 0."
+            )));
+        }
+        return Err(Error::runtime(format!(
             "{op}(): Expected reduction dim to be specified for input.numel() == 0. Specify the reduction dim with the 'dim' argument."
         )));
     }
@@ -66,18 +72,20 @@ pub fn reduce(op: ReduceOp, x: &Tensor, dims: Option<&[i64]>, keepdim: bool, dty
         None => x.clone(),
     };
     let res = match op {
-        ReduceOp::Sum | ReduceOp::Prod => {
-            if x.dtype.is_float() { x.dtype } else { DType::I64 }
-        }
+        ReduceOp::Sum | ReduceOp::Prod => match dtype {
+            Some(d) => d,
+            None if x.dtype.is_float() => x.dtype,
+            None => DType::I64,
+        },
         ReduceOp::Mean | ReduceOp::Var => {
             if !x.dtype.is_float() {
                 return Err(if op == ReduceOp::Mean {
-                    Error::runtime(format!(
+                    Error::NotImplemented(format!(
                         "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: {}",
                         x.dtype.torch_name()
                     ))
                 } else {
-                    Error::runtime("std and var only support floating point and complex dtypes")
+                    Error::NotImplemented("std and var only support floating point and complex dtypes".into())
                 });
             }
             x.dtype
@@ -90,6 +98,9 @@ pub fn reduce(op: ReduceOp, x: &Tensor, dims: Option<&[i64]>, keepdim: bool, dty
             if x.dtype == DType::U8 { DType::U8 } else { DType::Bool }
         }
         ReduceOp::CountNonzero => DType::I64,
+        ReduceOp::ArgMax | ReduceOp::ArgMin if x.dtype == DType::Bool => {
+            return Err(Error::NotImplemented(format!("{}(): does not support bool input", op.name())))
+        }
         ReduceOp::ArgMax | ReduceOp::ArgMin => return arg_extremum(op == ReduceOp::ArgMax, &x, dims.first().copied(), all, keepdim),
     };
     // Half types reduce in f32; everything else in its own type.
@@ -101,6 +112,8 @@ pub fn reduce(op: ReduceOp, x: &Tensor, dims: Option<&[i64]>, keepdim: bool, dty
     let rows = Rows::new(&xin, &dims)?;
     let kout = match op {
         ReduceOp::All | ReduceOp::Any => DType::Bool,
+        // Integer sums accumulate into int64 (IntSum writes i64), then cast to `res`.
+        ReduceOp::Sum if !kin.is_float() => DType::I64,
         ReduceOp::Sum | ReduceOp::Prod | ReduceOp::Mean | ReduceOp::Var => kernel_dtype(res),
         _ => res,
     };

@@ -69,6 +69,8 @@ fn boolean(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
         Add | Maximum | BitwiseOr => zip(a, b, out, |x: Bool, y: Bool| Bool(x.0 | y.0)),
         Mul | Minimum | BitwiseAnd => zip(a, b, out, |x: Bool, y: Bool| Bool(x.0 & y.0)),
         BitwiseXor => zip(a, b, out, |x: Bool, y: Bool| Bool(x.0 ^ y.0)),
+        BitwiseLeftShift => Err(Error::DTypeUnsupported { op: "lshift_cpu", dtype: DType::Bool }),
+        BitwiseRightShift => Err(Error::DTypeUnsupported { op: "rshift_cpu", dtype: DType::Bool }),
         _ => Err(Error::DTypeUnsupported { op: op.name(), dtype: DType::Bool }),
     }
 }

@@ -43,8 +43,8 @@ impl PyGenerator {
         }
         Ok(PyGenerator { own: Some(Mutex::new(Generator::new(DEFAULT_SEED))) })
     }
-    fn manual_seed(slf: Bound<'_, Self>, seed: i128) -> PyResult<Bound<'_, Self>> {
-        let s = to_seed(seed)?;
+    fn manual_seed<'py>(slf: Bound<'py, Self>, seed: &Bound<'py, PyAny>) -> PyResult<Bound<'py, Self>> {
+        let s = to_seed(long_seed(seed)?)?;
         slf.get().lock().set_state(s, 0);
         Ok(slf)
     }
@@ -114,9 +114,20 @@ pub fn randperm(n: i64, dtype_name: &str, generator: Option<&Bound<'_, PyGenerat
     wrap(with_gen(generator, |g| creation::randperm(n, d, g)))
 }
 
+/// A seed must be a Python int (PyTorch refuses floats with this wording).
+fn long_seed(seed: &Bound<'_, PyAny>) -> PyResult<i128> {
+    if !seed.is_instance_of::<pyo3::types::PyInt>() {
+        return Err(PyRuntimeError::new_err(format!(
+            "manual_seed expected a long, but got {}",
+            seed.get_type().name()?
+        )));
+    }
+    seed.extract::<i128>()
+}
+
 #[pyfunction]
-pub fn manual_seed(seed: i128) -> PyResult<()> {
-    let s = to_seed(seed)?;
+pub fn manual_seed(seed: &Bound<'_, PyAny>) -> PyResult<()> {
+    let s = to_seed(long_seed(seed)?)?;
     default_gen().lock().unwrap_or_else(|e| e.into_inner()).set_state(s, 0);
     Ok(())
 }

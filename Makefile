@@ -1,0 +1,36 @@
+# rustorch: `make demo` (the main job) and `make test` work on a fresh clone.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.deps-installed
+
+.PHONY: demo test test-rust test-python build bench wheel clean
+
+$(STAMP):
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet "maturin>=1.16,<2" "numpy>=1.22" "pytest>=8" "hypothesis>=6.100"
+	touch $(STAMP)
+
+# Release build of the extension, installed into .venv in editable mode.
+build: $(STAMP)
+	$(VENV)/bin/maturin develop --release --quiet
+
+demo: build
+	$(PY) examples/showcase.py
+
+test-rust:
+	cargo test --quiet
+
+test-python: build
+	$(PY) -m pytest -p no:cacheprovider tests
+
+test: test-rust test-python
+
+# Side-by-side figures; set BENCH_PY to an interpreter that also has PyTorch to compare with it.
+BENCH_PY ?= $(PY)
+bench: build
+	PYTHONPATH=$(CURDIR) $(BENCH_PY) bench/bench_core.py
+
+clean:
+	rm -rf $(VENV) target
