@@ -24,6 +24,8 @@ test-rust:
 
 test-python: build
 	$(PY) -m pytest -p no:cacheprovider tests
+	# The portable (non-AVX2) kernels, forced: elementwise ops and reductions again.
+	RUSTORCH_NO_AVX2=1 $(PY) -m pytest -p no:cacheprovider -q tests/test_elementwise.py tests/test_reductions.py
 
 test: test-rust test-python
 

@@ -202,7 +202,7 @@ pub fn ternary(op: Ternary, a: Arg, b: Arg, c: Arg, value: Scalar, out: Option<&
     if op == Ternary::Lerp {
         operands.truncate(2); // weight does not promote start/end
     }
-    let mut res = result_type(&operands);
+    let res = result_type(&operands);
     if op == Ternary::Lerp && !res.is_float() {
         return Err(Error::DTypeUnsupported { op: "lerp_kernel_scalar", dtype: res });
     }
