@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.deps-installed
 
-.PHONY: demo test test-rust test-python build bench wheel clean
+.PHONY: demo test test-rust test-python build bench lint clean
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,10 @@ test-python: build
 	$(PY) -m pytest -p no:cacheprovider tests
 	# The portable (non-AVX2) kernels, forced: elementwise ops and reductions again.
 	RUSTORCH_NO_AVX2=1 $(PY) -m pytest -p no:cacheprovider -q tests/test_elementwise.py tests/test_reductions.py
+
+# clippy with the crate's lints (no unwrap/expect/panic in src/), warnings as errors.
+lint:
+	cargo clippy --quiet --features python --all-targets -- -D warnings
 
 test: test-rust test-python
 

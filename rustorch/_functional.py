@@ -8,7 +8,7 @@ import builtins
 import math
 
 from . import _C, _dtype, return_types
-from ._tensor import Tensor, _other, _wrap
+from ._tensor import BINARY_CODE, UNARY_CODE, Tensor, _other, _wrap
 
 _unary = _C.unary
 _binary = _C.binary
@@ -62,11 +62,13 @@ UNARY_ALIASES = {"absolute": "abs", "negative": "neg", "arcsin": "asin", "arccos
 
 
 def _make_unary(name, desc):
+    code = UNARY_CODE[name]
+
     def fn(input, *, out=None):
         input = _tensor_arg(input, name)
         if out is None:
-            return _wrap(_unary(name, input._c))
-        _C.unary_out(name, input._c, _tensor_arg(out, name, "out")._c)
+            return _wrap(_unary(code, input._c))
+        _C.unary_out(code, input._c, _tensor_arg(out, name, "out")._c)
         return out
 
     fn.__name__ = fn.__qualname__ = name
@@ -81,16 +83,20 @@ def _make_unary(name, desc):
 
 
 def _make_unary_method(name):
+    code = UNARY_CODE[name]
+
     def method(self):
-        return _wrap(_unary(name, self._c))
+        return _wrap(_unary(code, self._c))
 
     method.__name__ = name
     return method
 
 
 def _make_unary_inplace(name):
+    code = UNARY_CODE[name]
+
     def method(self):
-        _C.unary_out(name, self._c, self._c)
+        _C.unary_out(code, self._c, self._c)
         return self
 
     method.__name__ = name + "_"
@@ -120,9 +126,10 @@ def _binary_call(native, name, input, other, out, alpha=None):
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
         raise TypeError(f"{name}(): argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     a, b = _operand(input, name), _operand(other, name)
+    code = BINARY_CODE[native]
     if out is None:
-        return _wrap(_binary(native, a, b, alpha))
-    _C.binary_out(native, a, b, _tensor_arg(out, name, "out")._c, alpha)
+        return _wrap(_binary(code, a, b, alpha))
+    _C.binary_out(code, a, b, _tensor_arg(out, name, "out")._c, alpha)
     return out
 
 
@@ -144,18 +151,22 @@ def _make_binary(name, desc, arg="other"):
 
 
 def _make_binary_method(name):
+    code = BINARY_CODE[name]
+
     def method(self, other):
         if name in _TENSOR_OTHER:
             _tensor_arg(other, name, "other", 2)
-        return _wrap(_binary(name, self._c, _operand(other, name)))
+        return _wrap(_binary(code, self._c, _operand(other, name)))
 
     method.__name__ = name
     return method
 
 
 def _make_binary_inplace(name):
+    code = BINARY_CODE[name]
+
     def method(self, other):
-        _C.binary_out(name, self._c, _operand(other, name), self._c)
+        _C.binary_out(code, self._c, _operand(other, name), self._c)
         return self
 
     method.__name__ = name + "_"

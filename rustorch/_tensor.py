@@ -17,6 +17,28 @@ from ._tensor_str import format_tensor
 _new = object.__new__
 _binary = _C.binary
 _binary_out = _C.binary_out
+# Op codes: the native functions take an op's index in its table (cheaper than a str).
+_UNARY_NAMES, _BINARY_NAMES, _ = _C.op_names()
+UNARY_CODE = {n: i for i, n in enumerate(_UNARY_NAMES)}
+BINARY_CODE = {n: i for i, n in enumerate(_BINARY_NAMES)}
+_B_ADD = BINARY_CODE["add"]
+_B_SUB = BINARY_CODE["sub"]
+_B_MUL = BINARY_CODE["mul"]
+_B_DIV = BINARY_CODE["div"]
+_B_FLOOR_DIVIDE = BINARY_CODE["floor_divide"]
+_B_REMAINDER = BINARY_CODE["remainder"]
+_B_POW = BINARY_CODE["pow"]
+_B_BITWISE_AND = BINARY_CODE["bitwise_and"]
+_B_BITWISE_OR = BINARY_CODE["bitwise_or"]
+_B_BITWISE_XOR = BINARY_CODE["bitwise_xor"]
+_B_BITWISE_LEFT_SHIFT = BINARY_CODE["bitwise_left_shift"]
+_B_BITWISE_RIGHT_SHIFT = BINARY_CODE["bitwise_right_shift"]
+_B_EQ = BINARY_CODE["eq"]
+_B_NE = BINARY_CODE["ne"]
+_B_LT = BINARY_CODE["lt"]
+_B_LE = BINARY_CODE["le"]
+_B_GT = BINARY_CODE["gt"]
+_B_GE = BINARY_CODE["ge"]
 _Impl = _C.TensorImpl
 _dt = _dtype._BY_NAME
 _NUMBER = (builtins.int, builtins.float, builtins.bool)
@@ -487,172 +509,316 @@ class Tensor:
 
     # ---- operators: the hot path, straight to the native functions ----------------------
     def __add__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("add", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_ADD, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_ADD, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __radd__(self, other):
         o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("add", o, self._c))
+        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_ADD, o, self._c))
 
     def __iadd__(self, other):
-        _binary_out("add", self._c, _other(other), self._c)
+        _binary_out(_B_ADD, self._c, _other(other), self._c)
         return self
 
     def __sub__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("sub", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_SUB, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_SUB, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __rsub__(self, other):
         o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("sub", o, self._c))
+        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_SUB, o, self._c))
 
     def __isub__(self, other):
-        _binary_out("sub", self._c, _other(other), self._c)
+        _binary_out(_B_SUB, self._c, _other(other), self._c)
         return self
 
     def __mul__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("mul", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_MUL, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_MUL, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __rmul__(self, other):
         o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("mul", o, self._c))
+        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_MUL, o, self._c))
 
     def __imul__(self, other):
-        _binary_out("mul", self._c, _other(other), self._c)
+        _binary_out(_B_MUL, self._c, _other(other), self._c)
         return self
 
     def __truediv__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("div", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_DIV, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_DIV, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __rtruediv__(self, other):
         o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("div", o, self._c))
+        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_DIV, o, self._c))
 
     def __itruediv__(self, other):
-        _binary_out("div", self._c, _other(other), self._c)
+        _binary_out(_B_DIV, self._c, _other(other), self._c)
         return self
 
     def __floordiv__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("floor_divide", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_FLOOR_DIVIDE, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_FLOOR_DIVIDE, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __rfloordiv__(self, other):
         o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("floor_divide", o, self._c))
+        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_FLOOR_DIVIDE, o, self._c))
 
     def __ifloordiv__(self, other):
-        _binary_out("floor_divide", self._c, _other(other), self._c)
+        _binary_out(_B_FLOOR_DIVIDE, self._c, _other(other), self._c)
         return self
 
     def __mod__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("remainder", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_REMAINDER, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_REMAINDER, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __rmod__(self, other):
         o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("remainder", o, self._c))
+        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_REMAINDER, o, self._c))
 
     def __imod__(self, other):
-        _binary_out("remainder", self._c, _other(other), self._c)
+        _binary_out(_B_REMAINDER, self._c, _other(other), self._c)
         return self
 
     def __pow__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("pow", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_POW, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_POW, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __rpow__(self, other):
         o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("pow", o, self._c))
+        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_POW, o, self._c))
 
     def __ipow__(self, other):
-        _binary_out("pow", self._c, _other(other), self._c)
+        _binary_out(_B_POW, self._c, _other(other), self._c)
         return self
 
     def __and__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_and", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_BITWISE_AND, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_BITWISE_AND, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __rand__(self, other):
         o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_and", o, self._c))
+        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_BITWISE_AND, o, self._c))
 
     def __iand__(self, other):
-        _binary_out("bitwise_and", self._c, _other(other), self._c)
+        _binary_out(_B_BITWISE_AND, self._c, _other(other), self._c)
         return self
 
     def __or__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_or", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_BITWISE_OR, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_BITWISE_OR, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __ror__(self, other):
         o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_or", o, self._c))
+        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_BITWISE_OR, o, self._c))
 
     def __ior__(self, other):
-        _binary_out("bitwise_or", self._c, _other(other), self._c)
+        _binary_out(_B_BITWISE_OR, self._c, _other(other), self._c)
         return self
 
     def __xor__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_xor", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_BITWISE_XOR, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_BITWISE_XOR, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __rxor__(self, other):
         o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_xor", o, self._c))
+        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_BITWISE_XOR, o, self._c))
 
     def __ixor__(self, other):
-        _binary_out("bitwise_xor", self._c, _other(other), self._c)
+        _binary_out(_B_BITWISE_XOR, self._c, _other(other), self._c)
         return self
 
     def __lshift__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_left_shift", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_BITWISE_LEFT_SHIFT, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_BITWISE_LEFT_SHIFT, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __rlshift__(self, other):
         o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_left_shift", o, self._c))
+        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_BITWISE_LEFT_SHIFT, o, self._c))
 
     def __ilshift__(self, other):
-        _binary_out("bitwise_left_shift", self._c, _other(other), self._c)
+        _binary_out(_B_BITWISE_LEFT_SHIFT, self._c, _other(other), self._c)
         return self
 
     def __rshift__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_right_shift", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_BITWISE_RIGHT_SHIFT, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_BITWISE_RIGHT_SHIFT, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __rrshift__(self, other):
         o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("bitwise_right_shift", o, self._c))
+        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_BITWISE_RIGHT_SHIFT, o, self._c))
 
     def __irshift__(self, other):
-        _binary_out("bitwise_right_shift", self._c, _other(other), self._c)
+        _binary_out(_B_BITWISE_RIGHT_SHIFT, self._c, _other(other), self._c)
         return self
 
     def __eq__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("eq", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_EQ, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_EQ, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __ne__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("ne", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_NE, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_NE, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __lt__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("lt", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_LT, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_LT, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __le__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("le", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_LE, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_LE, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __gt__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("gt", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_GT, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_GT, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __ge__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary("ge", self._c, o))
+        if type(other) is Tensor:
+            c = _binary(_B_GE, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(_B_GE, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
 
     def __neg__(self):
         return _wrap(_C.unary("neg", self._c))

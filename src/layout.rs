@@ -1,16 +1,21 @@
 //! Shape, strides (in elements) and offset: every view is arithmetic here; no data moves.
 
 use crate::error::{Error, Result};
+use smallvec::SmallVec;
+
+/// Dims stored inline up to 6 (heap beyond): most tensors never allocate for their shape.
+pub type Dims = SmallVec<[usize; 6]>;
+pub type Strides = SmallVec<[isize; 6]>;
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Layout {
-    pub shape: Vec<usize>,
-    pub strides: Vec<isize>,
+    pub shape: Dims,
+    pub strides: Strides,
     pub offset: usize,
 }
 
-pub fn contiguous_strides(shape: &[usize]) -> Vec<isize> {
-    let mut strides = vec![0isize; shape.len()];
+pub fn contiguous_strides(shape: &[usize]) -> Strides {
+    let mut strides: Strides = smallvec::smallvec![0isize; shape.len()];
     let mut acc: isize = 1;
     for i in (0..shape.len()).rev() {
         strides[i] = acc;
@@ -109,7 +114,7 @@ pub fn infer_shape(sizes: &[i64], numel: usize) -> Result<Vec<usize>> {
 
 impl Layout {
     pub fn contiguous(shape: &[usize]) -> Layout {
-        Layout { shape: shape.to_vec(), strides: contiguous_strides(shape), offset: 0 }
+        Layout { shape: shape.into(), strides: contiguous_strides(shape), offset: 0 }
     }
 
     pub fn ndim(&self) -> usize {
@@ -195,7 +200,7 @@ impl Layout {
                 )));
             }
         }
-        Ok(Layout { shape, strides, offset: self.offset })
+        Ok(Layout { shape: shape.into(), strides: strides.into(), offset: self.offset })
     }
 
     pub fn broadcast_to(&self, shape: &[usize]) -> Result<Layout> {
@@ -224,7 +229,7 @@ impl Layout {
             shape.push(self.shape[d]);
             strides.push(self.strides[d]);
         }
-        Ok(Layout { shape, strides, offset: self.offset })
+        Ok(Layout { shape: shape.into(), strides: strides.into(), offset: self.offset })
     }
 
     pub fn transpose(&self, d0: i64, d1: i64) -> Result<Layout> {
@@ -295,7 +300,7 @@ impl Layout {
                 }
             }
         }
-        let mut out = Layout { shape: vec![], strides: vec![], offset: self.offset };
+        let mut out = Layout { shape: Dims::new(), strides: Strides::new(), offset: self.offset };
         for i in 0..n {
             if !drop[i] {
                 out.shape.push(self.shape[i]);
@@ -317,12 +322,12 @@ impl Layout {
     /// The strides `shape` would have as a view of this layout, if one exists
     /// (PyTorch's `computeStride`): dims may split and merge only inside
     /// chunks that are contiguous in memory.
-    pub fn view_strides(&self, shape: &[usize]) -> Option<Vec<isize>> {
+    pub fn view_strides(&self, shape: &[usize]) -> Option<Strides> {
         if self.numel() == 0 || self.ndim() == 0 {
             return Some(contiguous_strides(shape));
         }
         let (old_shape, old_strides) = (&self.shape, &self.strides);
-        let mut new_strides = vec![0isize; shape.len()];
+        let mut new_strides: Strides = smallvec::smallvec![0isize; shape.len()];
         let mut view_d = shape.len() as isize - 1;
         let mut chunk_base = *old_strides.last()?;
         let (mut tensor_numel, mut view_numel) = (1usize, 1usize);
@@ -355,7 +360,7 @@ impl Layout {
     pub fn view(&self, sizes: &[i64]) -> Result<Layout> {
         let shape = infer_shape(sizes, self.numel())?;
         match self.view_strides(&shape) {
-            Some(strides) => Ok(Layout { shape, strides, offset: self.offset }),
+            Some(strides) => Ok(Layout { shape: shape.into(), strides: strides.into(), offset: self.offset }),
             None => Err(Error::shape(
                 "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
             )),
@@ -407,17 +412,17 @@ mod tests {
     #[test]
     fn views_split_and_merge_only_contiguous_chunks() {
         let l = Layout::contiguous(&[2, 3, 4]);
-        assert_eq!(l.view(&[6, 4]).unwrap().strides, vec![4, 1]);
-        assert_eq!(l.view(&[-1]).unwrap().shape, vec![24]);
+        assert_eq!(l.view(&[6, 4]).unwrap().strides.to_vec(), vec![4, 1]);
+        assert_eq!(l.view(&[-1]).unwrap().shape.to_vec(), vec![24]);
         let t = l.transpose(0, 1).unwrap(); // [3, 2, 4] strides [4, 12, 1]
         assert!(t.view(&[24]).is_err());
-        assert_eq!(t.view(&[3, 2, 2, 2]).unwrap().strides, vec![4, 12, 2, 1]);
+        assert_eq!(t.view(&[3, 2, 2, 2]).unwrap().strides.to_vec(), vec![4, 12, 2, 1]);
         assert!(l.view(&[5, 5]).is_err());
     }
 
     #[test]
     fn contiguity_ignores_unit_dims() {
-        let l = Layout { shape: vec![1, 3], strides: vec![99, 1], offset: 0 };
+        let l = Layout { shape: smallvec::smallvec![1, 3], strides: smallvec::smallvec![99, 1], offset: 0 };
         assert!(l.is_contiguous());
         assert!(!Layout::contiguous(&[2, 3]).transpose(0, 1).unwrap().is_contiguous());
     }
@@ -434,20 +439,20 @@ mod tests {
     fn narrow_select_squeeze() {
         let l = Layout::contiguous(&[4, 5]);
         let n = l.narrow(1, 1, 3).unwrap();
-        assert_eq!((n.shape.clone(), n.offset), (vec![4, 3], 1));
+        assert_eq!((n.shape.to_vec(), n.offset), (vec![4, 3], 1));
         let s = l.select(0, -1).unwrap();
-        assert_eq!((s.shape, s.offset), (vec![5], 15));
+        assert_eq!((s.shape.to_vec(), s.offset), (vec![5], 15));
         let u = l.unsqueeze(0).unwrap().unsqueeze(-1).unwrap();
-        assert_eq!(u.shape, vec![1, 4, 5, 1]);
-        assert_eq!(u.squeeze(None).unwrap().shape, vec![4, 5]);
-        assert_eq!(u.squeeze(Some(&[0])).unwrap().shape, vec![4, 5, 1]);
+        assert_eq!(u.shape.to_vec(), vec![1, 4, 5, 1]);
+        assert_eq!(u.squeeze(None).unwrap().shape.to_vec(), vec![4, 5]);
+        assert_eq!(u.squeeze(Some(&[0])).unwrap().shape.to_vec(), vec![4, 5, 1]);
     }
 
     #[test]
     fn expand_uses_zero_strides() {
         let l = Layout::contiguous(&[3, 1]);
         let e = l.expand(&[2, 3, 4]).unwrap();
-        assert_eq!(e.strides, vec![0, 1, 0]);
+        assert_eq!(e.strides.to_vec(), vec![0, 1, 0]);
         assert!(e.has_internal_overlap());
         assert!(l.expand(&[3, 2, 2]).is_err());
     }

@@ -88,7 +88,7 @@ impl Tensor {
         Ok(base.wrapping_add(self.layout.offset * self.dtype.size()))
     }
 
-    pub fn byte_strides(&self) -> Vec<isize> {
+    pub fn byte_strides(&self) -> crate::layout::Strides {
         let s = self.dtype.size() as isize;
         self.layout.strides.iter().map(|&x| x * s).collect()
     }
@@ -112,7 +112,7 @@ impl Tensor {
     pub fn reshape(&self, sizes: &[i64]) -> Result<Tensor> {
         let shape = infer_shape(sizes, self.numel())?;
         match self.layout.view_strides(&shape) {
-            Some(strides) => Ok(self.with_layout(Layout { shape, strides, offset: self.layout.offset })),
+            Some(strides) => Ok(self.with_layout(Layout { shape: shape.into(), strides, offset: self.layout.offset })),
             None => {
                 let c = self.contiguous()?;
                 Ok(c.with_layout(Layout::contiguous(&shape)))
@@ -133,10 +133,16 @@ impl Tensor {
     }
 
     pub fn broadcast_to(&self, shape: &[usize]) -> Result<Tensor> {
+        self.clone().into_broadcast(shape)
+    }
+
+    /// `broadcast_to` that reuses this handle (no layout copy when the shape already matches).
+    pub fn into_broadcast(self, shape: &[usize]) -> Result<Tensor> {
         if self.shape() == shape {
-            return Ok(self.clone());
+            return Ok(self);
         }
-        Ok(self.with_layout(self.layout.broadcast_to(shape)?))
+        let layout = self.layout.broadcast_to(shape)?;
+        Ok(Tensor { layout, ..self })
     }
 
     pub fn squeeze(&self, dims: Option<&[i64]>) -> Result<Tensor> {
@@ -242,7 +248,7 @@ impl Tensor {
     }
 
     /// Contiguous strides for this shape (what `clone()` gives).
-    pub fn contiguous_strides(&self) -> Vec<isize> {
+    pub fn contiguous_strides(&self) -> crate::layout::Strides {
         contiguous_strides(self.shape())
     }
 }

@@ -67,7 +67,7 @@ pub fn linspace(start: f64, end: f64, steps: i64, dtype: DType) -> Result<Tensor
 
 pub fn eye(n: usize, m: usize, dtype: DType) -> Result<Tensor> {
     let t = full(&[n, m], Scalar::Int(0), dtype, Device::Cpu)?;
-    let diag = t.with_layout(Layout { shape: vec![n.min(m)], strides: vec![m as isize + 1], offset: 0 });
+    let diag = t.with_layout(Layout { shape: smallvec::smallvec![n.min(m)], strides: smallvec::smallvec![m as isize + 1], offset: 0 });
     crate::cpu::copy::fill(&diag, Scalar::Int(1))?;
     Ok(t)
 }

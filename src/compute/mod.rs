@@ -67,8 +67,8 @@ pub fn scalar_tensor(s: Scalar, dtype: DType) -> Result<Tensor> {
 /// `a` as a tensor of `dtype` viewed at `shape`.
 pub fn materialize(a: Arg, dtype: DType, shape: &[usize]) -> Result<Tensor> {
     match a {
-        Arg::T(t) => to_dtype(t, dtype)?.broadcast_to(shape),
-        Arg::S(s) => scalar_tensor(s, dtype)?.broadcast_to(shape),
+        Arg::T(t) => to_dtype(t, dtype)?.into_broadcast(shape),
+        Arg::S(s) => scalar_tensor(s, dtype)?.into_broadcast(shape),
     }
 }
 

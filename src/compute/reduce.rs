@@ -13,8 +13,7 @@ use crate::tensor::Tensor;
 /// Sorted unique dims; None or empty means all dims.
 pub fn normalize_dims(dims: Option<&[i64]>, ndim: usize) -> Result<Vec<usize>> {
     let dims = match dims {
-        None => return Ok((0..ndim).collect()),
-        Some(d) if d.is_empty() => return Ok((0..ndim).collect()),
+        None | Some([]) => return Ok((0..ndim).collect()),
         Some(d) => d,
     };
     let mut out = Vec::with_capacity(dims.len());

@@ -4,6 +4,10 @@
 //! threads above a size threshold. Kernels only write the inner loop.
 
 use rayon::prelude::*;
+use smallvec::SmallVec;
+
+/// Coalesced dims: (size, byte stride per operand), innermost first; inline up to 6.
+type Dims<const N: usize> = SmallVec<[(usize, [isize; N]); 6]>;
 
 /// Elements below which a kernel stays on the calling thread.
 pub const GRAIN: usize = 32 * 1024;
@@ -17,8 +21,8 @@ unsafe impl Sync for SendPtr {}
 
 /// Merges dims (skipping size-1 ones) where every operand is contiguous across
 /// the pair. Returns (size, byte strides per operand), innermost first.
-fn coalesce<const N: usize>(shape: &[usize], strides: [&[isize]; N]) -> Vec<(usize, [isize; N])> {
-    let mut dims: Vec<(usize, [isize; N])> = Vec::with_capacity(shape.len());
+fn coalesce<const N: usize>(shape: &[usize], strides: [&[isize]; N]) -> Dims<N> {
+    let mut dims: Dims<N> = SmallVec::new();
     for d in (0..shape.len()).rev() {
         if shape[d] == 1 {
             continue;
@@ -76,7 +80,7 @@ where
     F: Fn([*mut u8; N], [isize; N], usize),
 {
     let nd = dims.len();
-    let mut idx = vec![0usize; nd];
+    let mut idx: SmallVec<[usize; 6]> = smallvec::smallvec![0usize; nd];
     let mut p: [*mut u8; N] = std::array::from_fn(|k| base[k].0);
     let mut rem = start;
     for d in 0..nd {

@@ -20,7 +20,7 @@ pub(crate) fn dense(stride: isize, size: usize) -> bool {
 }
 
 /// Output first, then inputs: pointers and byte strides for `iter::for_each`.
-pub(crate) fn operands<const N: usize>(ts: [&Tensor; N]) -> crate::error::Result<([*mut u8; N], [Vec<isize>; N])> {
+pub(crate) fn operands<const N: usize>(ts: [&Tensor; N]) -> crate::error::Result<([*mut u8; N], [crate::layout::Strides; N])> {
     let mut ptrs = [std::ptr::null_mut(); N];
     for (p, t) in ptrs.iter_mut().zip(ts.iter()) {
         *p = t.ptr()?;

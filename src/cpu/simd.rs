@@ -19,11 +19,25 @@ pub fn has_avx2() -> bool {
     false
 }
 
+/// AVX-512F, used by the few kernels written with intrinsics (RUSTORCH_NO_AVX512 turns it off).
+#[cfg(target_arch = "x86_64")]
+pub fn has_avx512() -> bool {
+    use std::sync::OnceLock;
+    static FLAG: OnceLock<bool> = OnceLock::new();
+    *FLAG.get_or_init(|| {
+        has_avx2() && std::env::var_os("RUSTORCH_NO_AVX512").is_none() && std::arch::is_x86_feature_detected!("avx512f")
+    })
+}
+
 /// Defines `$name` running `$body` (an unsafe block over the parameters) in an
 /// AVX2 copy when the CPU has it, the portable copy otherwise.
 macro_rules! multiversion {
     ($(#[$m:meta])* pub unsafe fn $name:ident<$($g:ident $(: $b:path)?),*>($($p:ident : $t:ty),*) where F: $fb:path $body:block) => {
         $(#[$m])*
+        ///
+        /// # Safety
+        /// Every pointer must be valid for `n` elements; the output may alias an
+        /// input only exactly (in place), never partially.
         #[inline]
         pub unsafe fn $name<$($g $(: $b)?),*>($($p: $t),*) where F: $fb {
             #[inline(always)]

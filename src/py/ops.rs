@@ -14,24 +14,35 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use std::sync::Arc;
 
-fn unary_op(name: &str) -> PyResult<UnaryOp> {
-    UnaryOp::from_name(name).ok_or_else(|| PyValueError::new_err(format!("unknown unary op {name}")))
+/// An op given by its index in the op table or by name. Hot paths pass the
+/// index: under the abi3 API a `str` argument is re-encoded on every call.
+fn lookup<T: Copy>(v: &Bound<'_, PyAny>, all: &[T], by_name: fn(&str) -> Option<T>) -> PyResult<T> {
+    let found = if v.is_instance_of::<pyo3::types::PyInt>() {
+        v.extract::<usize>().ok().and_then(|i| all.get(i).copied())
+    } else {
+        by_name(&v.extract::<PyBackedStr>()?)
+    };
+    found.ok_or_else(|| PyValueError::new_err(format!("unknown op {v}")))
 }
 
-fn binary_op(name: &str) -> PyResult<BinaryOp> {
-    BinaryOp::from_name(name).ok_or_else(|| PyValueError::new_err(format!("unknown binary op {name}")))
+fn unary_op(v: &Bound<'_, PyAny>) -> PyResult<UnaryOp> {
+    lookup(v, UnaryOp::ALL, UnaryOp::from_name)
+}
+
+fn binary_op(v: &Bound<'_, PyAny>) -> PyResult<BinaryOp> {
+    lookup(v, BinaryOp::ALL, BinaryOp::from_name)
 }
 
 #[pyfunction]
-pub fn unary(py: Python<'_>, name: PyBackedStr, x: &Bound<'_, PyTensor>) -> PyResult<PyTensor> {
-    let (op, x) = (unary_op(&name)?, &x.get().t);
+pub fn unary(py: Python<'_>, name: &Bound<'_, PyAny>, x: &Bound<'_, PyTensor>) -> PyResult<PyTensor> {
+    let (op, x) = (unary_op(name)?, &x.get().t);
     wrap(run(py, x.numel(), || ew::unary(op, x)))
 }
 
 /// `out = op(x)`; `out` is `x` for the in-place forms.
 #[pyfunction]
-pub fn unary_out(py: Python<'_>, name: PyBackedStr, x: &Bound<'_, PyTensor>, out: &Bound<'_, PyTensor>) -> PyResult<()> {
-    let (op, x, out) = (unary_op(&name)?, &x.get().t, &out.get().t);
+pub fn unary_out(py: Python<'_>, name: &Bound<'_, PyAny>, x: &Bound<'_, PyTensor>, out: &Bound<'_, PyTensor>) -> PyResult<()> {
+    let (op, x, out) = (unary_op(name)?, &x.get().t, &out.get().t);
     run(py, x.numel(), || ew::unary_into(op, x, out))
 }
 
@@ -44,8 +55,8 @@ fn alpha_is_one(alpha: Option<Scalar>) -> bool {
 
 #[pyfunction]
 #[pyo3(signature = (name, a, b, alpha=None))]
-pub fn binary(py: Python<'_>, name: PyBackedStr, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>, alpha: Option<&Bound<'_, PyAny>>) -> PyResult<PyTensor> {
-    let op = binary_op(&name)?;
+pub fn binary(py: Python<'_>, name: &Bound<'_, PyAny>, a: &Bound<'_, PyAny>, b: &Bound<'_, PyAny>, alpha: Option<&Bound<'_, PyAny>>) -> PyResult<PyTensor> {
+    let op = binary_op(name)?;
     let (va, vb) = (Val::new(a)?, Val::new(b)?);
     let alpha = alpha.map(scalar).transpose()?;
     let work = va.numel().max(vb.numel());
@@ -65,13 +76,13 @@ pub fn binary(py: Python<'_>, name: PyBackedStr, a: &Bound<'_, PyAny>, b: &Bound
 #[pyo3(signature = (name, a, b, out, alpha=None))]
 pub fn binary_out(
     py: Python<'_>,
-    name: PyBackedStr,
+    name: &Bound<'_, PyAny>,
     a: &Bound<'_, PyAny>,
     b: &Bound<'_, PyAny>,
     out: &Bound<'_, PyTensor>,
     alpha: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<()> {
-    let op = binary_op(&name)?;
+    let op = binary_op(name)?;
     let (va, vb, out) = (Val::new(a)?, Val::new(b)?, &out.get().t);
     let alpha = alpha.map(scalar).transpose()?;
     let (aa, ab) = (va.arg(), vb.arg());
@@ -244,7 +255,7 @@ pub fn from_buffer(
     // keeps alive; its size is checked against the layout below.
     let storage = unsafe { Storage::from_external(ptr as *mut u8, nbytes, Box::new(owner))? };
     let layout = crate::layout::Layout {
-        shape: usizes(&shape)?,
+        shape: usizes(&shape)?.into(),
         strides: strides.iter().map(|&s| s as isize).collect(),
         offset,
     };

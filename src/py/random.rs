@@ -27,7 +27,7 @@ impl PyGenerator {
 }
 
 fn to_seed(seed: i128) -> PyResult<u64> {
-    if seed < -(1i128 << 63) || seed >= (1i128 << 64) {
+    if !(-(1i128 << 63)..(1i128 << 64)).contains(&seed) {
         return Err(PyRuntimeError::new_err(format!("Overflow when unpacking long: {seed}")));
     }
     Ok(seed as u64) // negative seeds wrap, as in PyTorch
