@@ -64,7 +64,7 @@ fn check_nonempty(op: &str, x: &Tensor, dims: &[usize], all: bool) -> Result<()>
 
 /// sum / mean / prod / amax / amin / all / any / count_nonzero / var (and std via `sqrt`).
 pub fn reduce(op: ReduceOp, x: &Tensor, dims: Option<&[i64]>, keepdim: bool, dtype: Option<DType>, correction: f64, sqrt: bool) -> Result<Tensor> {
-    let all = dims.map_or(true, |d| d.is_empty());
+    let all = dims.is_none_or(|d| d.is_empty());
     let dims = normalize_dims(dims, x.ndim())?;
     let x = match dtype {
         Some(d) => to_dtype(x, d)?,
