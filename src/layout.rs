@@ -98,7 +98,7 @@ pub fn infer_shape(sizes: &[i64], numel: usize) -> Result<Vec<usize>> {
                     fmt_ishape(sizes)
                 )));
             }
-            if numel % known != 0 {
+            if !numel.is_multiple_of(known) {
                 return Err(invalid());
             }
             out[i] = numel / known;
@@ -360,7 +360,7 @@ impl Layout {
     pub fn view(&self, sizes: &[i64]) -> Result<Layout> {
         let shape = infer_shape(sizes, self.numel())?;
         match self.view_strides(&shape) {
-            Some(strides) => Ok(Layout { shape: shape.into(), strides: strides.into(), offset: self.offset }),
+            Some(strides) => Ok(Layout { shape: shape.into(), strides, offset: self.offset }),
             None => Err(Error::shape(
                 "view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead.",
             )),
