@@ -4,6 +4,7 @@
 //! threads and the partial results combined in order.
 
 use super::iter::GRAIN;
+#[cfg(target_arch = "x86_64")]
 use super::simd::has_avx2;
 use crate::element::{Element, Real};
 use crate::error::Result;
