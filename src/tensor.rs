@@ -15,6 +15,13 @@ pub struct Tensor {
     pub dtype: DType,
 }
 
+impl std::fmt::Debug for Tensor {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Tensor(shape={:?}, strides={:?}, offset={}, dtype={}, device={})", self.shape(),
+            &self.layout.strides[..], self.layout.offset, self.dtype.name(), self.device().name())
+    }
+}
+
 impl Tensor {
     /// Uninitialised contiguous tensor.
     pub fn empty(shape: &[usize], dtype: DType, device: Device) -> Result<Tensor> {

@@ -203,3 +203,51 @@ pub fn fill(dst: &Tensor, value: Scalar) -> Result<()> {
     dst.bump_version();
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::elementwise::{binary, binary_into, unary};
+    use super::reduce::reduce;
+    use super::Arg;
+    use crate::dtype::{DType, Scalar};
+    use crate::error::Error;
+    use crate::ops::{BinaryOp, ReduceOp, UnaryOp};
+    use crate::tensor::Tensor;
+
+    #[test]
+    fn broadcast_promote_and_strided_inputs() {
+        let a = Tensor::from_slice(&[1i32, 2, 3, 4, 5, 6], &[2, 3]).unwrap();
+        let b = Tensor::from_slice(&[0.5f32, 1.5], &[2, 1]).unwrap();
+        let at = a.transpose(0, 1).unwrap(); // [3, 2], strided
+        let r = binary(BinaryOp::Add, Arg::T(&at), Arg::T(&b.transpose(0, 1).unwrap())).unwrap();
+        assert_eq!(r.dtype, DType::F32);
+        assert_eq!(r.to_vec::<f32>().unwrap(), vec![1.5, 5.5, 2.5, 6.5, 3.5, 7.5]);
+        let d = binary(BinaryOp::Div, Arg::T(&a), Arg::S(Scalar::Int(2))).unwrap();
+        assert_eq!(d.dtype, DType::F32); // int / int is float
+    }
+
+    #[test]
+    fn in_place_checks_cast_and_zero_division() {
+        let a = Tensor::from_slice(&[1i64, 2], &[2]).unwrap();
+        let e = binary_into(BinaryOp::Add, Arg::T(&a), Arg::S(Scalar::Float(0.5)), &a).unwrap_err();
+        assert!(matches!(e, Error::CannotCast { .. }));
+        let z = binary(BinaryOp::FloorDivide, Arg::T(&a), Arg::S(Scalar::Int(0))).unwrap_err();
+        assert_eq!(z.to_string(), "ZeroDivisionError");
+        binary_into(BinaryOp::Mul, Arg::T(&a), Arg::S(Scalar::Int(3)), &a).unwrap();
+        assert_eq!(a.to_vec::<i64>().unwrap(), vec![3, 6]);
+        assert_eq!(a.storage().version(), 1);
+    }
+
+    #[test]
+    fn reductions_over_dims() {
+        let x = Tensor::from_slice(&[1f64, 2., 3., 4., 5., 6.], &[2, 3]).unwrap();
+        let s = reduce(ReduceOp::Sum, &x, Some(&[0]), false, None, 1.0, false).unwrap();
+        assert_eq!(s.to_vec::<f64>().unwrap(), vec![5., 7., 9.]);
+        let m = reduce(ReduceOp::Mean, &x, Some(&[-1]), true, None, 1.0, false).unwrap();
+        assert_eq!((m.shape().to_vec(), m.to_vec::<f64>().unwrap()), (vec![2, 1], vec![2., 5.]));
+        let v = reduce(ReduceOp::Var, &x, None, false, None, 1.0, false).unwrap();
+        assert!((v.to_vec::<f64>().unwrap()[0] - 3.5).abs() < 1e-12);
+        let e = unary(UnaryOp::Exp, &Tensor::from_slice(&[0i64], &[1]).unwrap()).unwrap();
+        assert_eq!(e.to_vec::<f32>().unwrap(), vec![1.0]);
+    }
+}
