@@ -21,24 +21,6 @@ _binary_out = _C.binary_out
 _UNARY_NAMES, _BINARY_NAMES, _ = _C.op_names()
 UNARY_CODE = {n: i for i, n in enumerate(_UNARY_NAMES)}
 BINARY_CODE = {n: i for i, n in enumerate(_BINARY_NAMES)}
-_B_ADD = BINARY_CODE["add"]
-_B_SUB = BINARY_CODE["sub"]
-_B_MUL = BINARY_CODE["mul"]
-_B_DIV = BINARY_CODE["div"]
-_B_FLOOR_DIVIDE = BINARY_CODE["floor_divide"]
-_B_REMAINDER = BINARY_CODE["remainder"]
-_B_POW = BINARY_CODE["pow"]
-_B_BITWISE_AND = BINARY_CODE["bitwise_and"]
-_B_BITWISE_OR = BINARY_CODE["bitwise_or"]
-_B_BITWISE_XOR = BINARY_CODE["bitwise_xor"]
-_B_BITWISE_LEFT_SHIFT = BINARY_CODE["bitwise_left_shift"]
-_B_BITWISE_RIGHT_SHIFT = BINARY_CODE["bitwise_right_shift"]
-_B_EQ = BINARY_CODE["eq"]
-_B_NE = BINARY_CODE["ne"]
-_B_LT = BINARY_CODE["lt"]
-_B_LE = BINARY_CODE["le"]
-_B_GT = BINARY_CODE["gt"]
-_B_GE = BINARY_CODE["ge"]
 _Impl = _C.TensorImpl
 _dt = _dtype._BY_NAME
 _NUMBER = (builtins.int, builtins.float, builtins.bool)
@@ -507,318 +489,7 @@ class Tensor:
         _C.fill_(self._c, 0)
         return self
 
-    # ---- operators: the hot path, straight to the native functions ----------------------
-    def __add__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_ADD, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_ADD, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __radd__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_ADD, o, self._c))
-
-    def __iadd__(self, other):
-        _binary_out(_B_ADD, self._c, _other(other), self._c)
-        return self
-
-    def __sub__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_SUB, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_SUB, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __rsub__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_SUB, o, self._c))
-
-    def __isub__(self, other):
-        _binary_out(_B_SUB, self._c, _other(other), self._c)
-        return self
-
-    def __mul__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_MUL, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_MUL, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __rmul__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_MUL, o, self._c))
-
-    def __imul__(self, other):
-        _binary_out(_B_MUL, self._c, _other(other), self._c)
-        return self
-
-    def __truediv__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_DIV, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_DIV, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __rtruediv__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_DIV, o, self._c))
-
-    def __itruediv__(self, other):
-        _binary_out(_B_DIV, self._c, _other(other), self._c)
-        return self
-
-    def __floordiv__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_FLOOR_DIVIDE, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_FLOOR_DIVIDE, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __rfloordiv__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_FLOOR_DIVIDE, o, self._c))
-
-    def __ifloordiv__(self, other):
-        _binary_out(_B_FLOOR_DIVIDE, self._c, _other(other), self._c)
-        return self
-
-    def __mod__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_REMAINDER, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_REMAINDER, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __rmod__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_REMAINDER, o, self._c))
-
-    def __imod__(self, other):
-        _binary_out(_B_REMAINDER, self._c, _other(other), self._c)
-        return self
-
-    def __pow__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_POW, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_POW, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __rpow__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_POW, o, self._c))
-
-    def __ipow__(self, other):
-        _binary_out(_B_POW, self._c, _other(other), self._c)
-        return self
-
-    def __and__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_BITWISE_AND, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_BITWISE_AND, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __rand__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_BITWISE_AND, o, self._c))
-
-    def __iand__(self, other):
-        _binary_out(_B_BITWISE_AND, self._c, _other(other), self._c)
-        return self
-
-    def __or__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_BITWISE_OR, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_BITWISE_OR, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __ror__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_BITWISE_OR, o, self._c))
-
-    def __ior__(self, other):
-        _binary_out(_B_BITWISE_OR, self._c, _other(other), self._c)
-        return self
-
-    def __xor__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_BITWISE_XOR, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_BITWISE_XOR, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __rxor__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_BITWISE_XOR, o, self._c))
-
-    def __ixor__(self, other):
-        _binary_out(_B_BITWISE_XOR, self._c, _other(other), self._c)
-        return self
-
-    def __lshift__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_BITWISE_LEFT_SHIFT, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_BITWISE_LEFT_SHIFT, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __rlshift__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_BITWISE_LEFT_SHIFT, o, self._c))
-
-    def __ilshift__(self, other):
-        _binary_out(_B_BITWISE_LEFT_SHIFT, self._c, _other(other), self._c)
-        return self
-
-    def __rshift__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_BITWISE_RIGHT_SHIFT, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_BITWISE_RIGHT_SHIFT, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __rrshift__(self, other):
-        o = _other(other)
-        return NotImplemented if o is NotImplemented else _wrap(_binary(_B_BITWISE_RIGHT_SHIFT, o, self._c))
-
-    def __irshift__(self, other):
-        _binary_out(_B_BITWISE_RIGHT_SHIFT, self._c, _other(other), self._c)
-        return self
-
-    def __eq__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_EQ, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_EQ, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __ne__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_NE, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_NE, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __lt__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_LT, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_LT, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __le__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_LE, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_LE, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __gt__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_GT, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_GT, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
-
-    def __ge__(self, other):
-        if type(other) is Tensor:
-            c = _binary(_B_GE, self._c, other._c)
-        else:
-            o = _other(other)
-            if o is NotImplemented:
-                return o
-            c = _binary(_B_GE, self._c, o)
-        t = _new(Tensor)
-        t._c = c
-        return t
+    # Binary operators (__add__, __radd__, __iadd__, ...) are generated below the class.
 
     def __neg__(self):
         return _wrap(_C.unary("neg", self._c))
@@ -837,6 +508,53 @@ class Tensor:
         if self._c.dtype == "bool":
             return _wrap(_C.unary("logical_not", self._c))
         return _wrap(_C.unary("bitwise_not", self._c))
+
+
+def _binary_dunders(code):
+    """Forward, reflected and in-place operators for one binary op: the per-op hot
+    path, so they call the native function directly and build the result inline."""
+
+    def forward(self, other):
+        if type(other) is Tensor:
+            c = _binary(code, self._c, other._c)
+        else:
+            o = _other(other)
+            if o is NotImplemented:
+                return o
+            c = _binary(code, self._c, o)
+        t = _new(Tensor)
+        t._c = c
+        return t
+
+    def reflected(self, other):
+        o = _other(other)
+        if o is NotImplemented:
+            return o
+        t = _new(Tensor)
+        t._c = _binary(code, o, self._c)
+        return t
+
+    def inplace(self, other):
+        _binary_out(code, self._c, _other(other), self._c)
+        return self
+
+    return forward, reflected, inplace
+
+
+# Python operator -> op name; comparisons have no reflected/in-place forms of their own.
+_OPERATORS = {"add": "add", "sub": "sub", "mul": "mul", "truediv": "div", "floordiv": "floor_divide",
+              "mod": "remainder", "pow": "pow", "and": "bitwise_and", "or": "bitwise_or", "xor": "bitwise_xor",
+              "lshift": "bitwise_left_shift", "rshift": "bitwise_right_shift"}
+_COMPARISONS = ("eq", "ne", "lt", "le", "gt", "ge")
+for _py, _op in _OPERATORS.items():
+    _f, _r, _i = _binary_dunders(BINARY_CODE[_op])
+    setattr(Tensor, f"__{_py}__", _f)
+    setattr(Tensor, f"__r{_py}__", _r)
+    setattr(Tensor, f"__i{_py}__", _i)
+for _op in _COMPARISONS:
+    setattr(Tensor, f"__{_op}__", _binary_dunders(BINARY_CODE[_op])[0])
+Tensor.__hash__ = object.__hash__  # defining __eq__ would otherwise drop it
+del _py, _op, _f, _r, _i
 
 
 def _wrap_dim(dim, ndim):
