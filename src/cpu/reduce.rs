@@ -1,7 +1,11 @@
-//! Reductions. The reduced dims are moved innermost (copied only when they are
-//! not already one contiguous run), so every output reduces one contiguous row.
-//! Many rows run in parallel; a single long row (`x.sum()`) is split across
-//! threads and the partial results combined in order.
+//! Reductions, in two shapes:
+//! - inner: the reduced dims form one contiguous run per output, so each output
+//!   reduces a contiguous row. Many rows run in parallel; a single long row
+//!   (`x.sum()`) is split across threads and the partial results combined in order.
+//! - outer: the kept dims form a contiguous block (`x.sum(0)` of a matrix), so each
+//!   reduced index contributes one contiguous row of all outputs, folded lane-wise
+//!   into per-output accumulators; column blocks run in parallel. No copy.
+//! Other layouts are copied once into the inner shape.
 
 use super::iter::GRAIN;
 #[cfg(target_arch = "x86_64")]
@@ -23,6 +27,10 @@ pub trait Reducer<T: Element>: Sync {
     unsafe fn chunk(&self, x: *const T, n: usize, first: usize) -> Self::Acc;
     /// `a` covers earlier indices than `b`.
     fn combine(&self, a: Self::Acc, b: Self::Acc) -> Self::Acc;
+    /// The accumulator after one element `v` at row index `i` (outer path).
+    fn first(&self, v: T, i: usize) -> Self::Acc;
+    /// Folds element `v` at row index `i` (after all smaller ones) into `acc`.
+    fn step(&self, acc: Self::Acc, v: T, i: usize) -> Self::Acc;
     /// Writes output element `k` for a row of length `r`.
     ///
     /// # Safety
@@ -30,12 +38,20 @@ pub trait Reducer<T: Element>: Sync {
     unsafe fn finish(&self, acc: Self::Acc, r: usize, k: usize);
 }
 
-/// Source rows: kept dims (any strides) over a contiguous reduced run of `r`.
+/// Outputs below which the outer path is not worth it (too narrow to vectorise).
+const OUTER_MIN_OUTPUTS: usize = 64;
+/// Outputs per outer-path task: their accumulators stay in L1/L2.
+const OUTER_BLOCK: usize = 2048;
+
+/// Source rows: kept dims (any strides) over a contiguous reduced run of `r`, or
+/// (outer mode) reduced dims of any strides over a contiguous block of outputs.
 pub struct Rows {
     pub src: Tensor,
     pub kept_shape: Vec<usize>,
     kept_strides: Vec<isize>, // bytes
     pub r: usize,
+    /// Outer mode: the reduced dims' shape and byte strides.
+    outer: Option<(Vec<usize>, Vec<isize>)>,
 }
 
 impl Rows {
@@ -47,15 +63,22 @@ impl Rows {
         let mut v = x.with_layout(x.layout.permute(&perm)?);
         let nk = kept.len();
         let red = Layout { shape: v.shape()[nk..].into(), strides: v.layout.strides[nk..].into(), offset: 0 };
-        if !red.is_contiguous() {
-            v = v.clone_contiguous()?;
-        }
+        let kept_l = Layout { shape: v.shape()[..nk].into(), strides: v.layout.strides[..nk].into(), offset: 0 };
         let es = v.dtype.size() as isize;
+        let mut outer = None;
+        if !red.is_contiguous() {
+            if kept_l.is_contiguous() && kept_l.numel() >= OUTER_MIN_OUTPUTS && red.numel() > 0 {
+                outer = Some((red.shape.to_vec(), red.strides.iter().map(|&s| s * es).collect()));
+            } else {
+                v = v.clone_contiguous()?;
+            }
+        }
         Ok(Rows {
             kept_shape: v.shape()[..nk].to_vec(),
             kept_strides: v.layout.strides[..nk].iter().map(|&s| s * es).collect(),
             r: red.numel(),
             src: v,
+            outer,
         })
     }
 
@@ -73,8 +96,51 @@ impl Rows {
         off
     }
 
+    /// Outer mode: folds row after row into accumulators of a block of outputs.
+    fn run_outer<T: Element, R: Reducer<T>>(&self, red: &R, rshape: &[usize], rstrides: &[isize]) -> Result<()> {
+        let base = self.src.ptr()? as usize;
+        let (k_total, r) = (self.outputs(), self.r);
+        let row_offset = |mut i: usize| {
+            let mut off = 0isize;
+            for d in (0..rshape.len()).rev() {
+                off += (i % rshape[d]) as isize * rstrides[d];
+                i /= rshape[d];
+            }
+            off
+        };
+        let block = |b: usize| {
+            let (c0, c1) = (b * OUTER_BLOCK, ((b + 1) * OUTER_BLOCK).min(k_total));
+            // SAFETY: row offsets come from the validated layout; each row holds the
+            // k_total contiguous outputs' elements, and c0..c1 is inside them.
+            unsafe {
+                let row = |i: usize| ((base as isize + row_offset(i)) as *const T).add(c0);
+                let p0 = row(0);
+                let mut acc: Vec<R::Acc> = (0..c1 - c0).map(|j| red.first(*p0.add(j), 0)).collect();
+                for i in 1..r {
+                    let p = row(i);
+                    for (j, a) in acc.iter_mut().enumerate() {
+                        *a = red.step(*a, *p.add(j), i);
+                    }
+                }
+                for (j, a) in acc.into_iter().enumerate() {
+                    red.finish(a, r, c0 + j);
+                }
+            }
+        };
+        let blocks = k_total.div_ceil(OUTER_BLOCK);
+        if blocks > 1 && k_total.saturating_mul(r) >= 2 * GRAIN {
+            (0..blocks).into_par_iter().for_each(block);
+        } else {
+            (0..blocks).for_each(block);
+        }
+        Ok(())
+    }
+
     /// Runs `red` over every row.
     pub fn run<T: Element, R: Reducer<T>>(&self, red: &R) -> Result<()> {
+        if let Some((rshape, rstrides)) = &self.outer {
+            return self.run_outer(red, rshape, rstrides);
+        }
         let base = self.src.ptr()? as usize;
         let (k_total, r) = (self.outputs(), self.r);
         let threads = rayon::current_num_threads();
@@ -294,6 +360,12 @@ impl<F: Real> Reducer<F> for FloatSum<F> {
     fn combine(&self, a: f64, b: f64) -> f64 {
         a + b
     }
+    fn first(&self, v: F, _: usize) -> f64 {
+        v.to_f64()
+    }
+    fn step(&self, acc: f64, v: F, _: usize) -> f64 {
+        acc + v.to_f64()
+    }
     unsafe fn finish(&self, acc: f64, r: usize, k: usize) {
         let v = if self.mean { acc / r as f64 } else { acc };
         self.out.put(k, F::from_f64(v));
@@ -309,6 +381,12 @@ impl<T: Element> Reducer<T> for IntSum {
     }
     fn combine(&self, a: i64, b: i64) -> i64 {
         a.wrapping_add(b)
+    }
+    fn first(&self, v: T, _: usize) -> i64 {
+        v.to_i64()
+    }
+    fn step(&self, acc: i64, v: T, _: usize) -> i64 {
+        acc.wrapping_add(v.to_i64())
     }
     unsafe fn finish(&self, acc: i64, _: usize, k: usize) {
         self.0.put(k, acc);
@@ -328,6 +406,12 @@ impl<T: Element, O: Element> Reducer<T> for Prod<O> {
     }
     fn combine(&self, a: (f64, i64), b: (f64, i64)) -> (f64, i64) {
         (a.0 * b.0, a.1.wrapping_mul(b.1))
+    }
+    fn first(&self, v: T, _: usize) -> (f64, i64) {
+        (v.to_f64(), v.to_i64())
+    }
+    fn step(&self, acc: (f64, i64), v: T, _: usize) -> (f64, i64) {
+        (acc.0 * v.to_f64(), acc.1.wrapping_mul(v.to_i64()))
     }
     unsafe fn finish(&self, acc: (f64, i64), _: usize, k: usize) {
         let v = if T::IS_FLOAT { O::from_f64(acc.0) } else { O::from_i64(acc.1) };
@@ -377,6 +461,12 @@ impl<T: Element> Reducer<T> for Extremum {
             a
         }
     }
+    fn first(&self, v: T, i: usize) -> (T, usize) {
+        (v, i)
+    }
+    fn step(&self, acc: (T, usize), v: T, i: usize) -> (T, usize) {
+        self.combine(acc, (v, i))
+    }
     unsafe fn finish(&self, acc: (T, usize), _: usize, k: usize) {
         if let Some(v) = self.values {
             v.put(k, acc.0);
@@ -402,6 +492,12 @@ impl<T: Element> Reducer<T> for Count {
     }
     fn combine(&self, a: usize, b: usize) -> usize {
         a + b
+    }
+    fn first(&self, v: T, _: usize) -> usize {
+        v.is_nonzero() as usize
+    }
+    fn step(&self, acc: usize, v: T, _: usize) -> usize {
+        acc + v.is_nonzero() as usize
     }
     unsafe fn finish(&self, acc: usize, r: usize, k: usize) {
         match self.1 {
@@ -446,6 +542,18 @@ impl<F: Real> Reducer<F> for Var<F> {
         let d = b.1 - a.1;
         (n, a.1 + d * b.0 / n, a.2 + b.2 + d * d * a.0 * b.0 / n)
     }
+    fn first(&self, v: F, _: usize) -> (f64, f64, f64) {
+        (1.0, v.to_f64(), 0.0)
+    }
+    /// Welford's update: stable in one pass.
+    fn step(&self, acc: (f64, f64, f64), v: F, _: usize) -> (f64, f64, f64) {
+        let (n, mean, m2) = acc;
+        let x = v.to_f64();
+        let n1 = n + 1.0;
+        let d = x - mean;
+        let mean1 = mean + d / n1;
+        (n1, mean1, m2 + d * (x - mean1))
+    }
     unsafe fn finish(&self, acc: (f64, f64, f64), r: usize, k: usize) {
         let dof = r as f64 - self.correction;
         let var = if dof > 0.0 { acc.2 / dof } else if acc.2 == 0.0 || r == 0 { f64::NAN } else { f64::INFINITY };
@@ -475,6 +583,33 @@ mod tests {
         let out = Tensor::empty(&rows.kept_shape, crate::dtype::DType::F32, crate::storage::Device::Cpu).unwrap();
         rows.run::<f32, _>(&FloatSum::<f32>::new(Out(out.ptr().unwrap()), false)).unwrap();
         assert_eq!(out.to_vec::<f32>().unwrap(), vec![6.0, 15.0]);
+    }
+
+    #[test]
+    fn outer_reduction_without_copy() {
+        // sum over dim 0 of a [50, 130] matrix: kept dim contiguous and wide -> outer path.
+        let (n, m) = (50usize, 130usize);
+        let data: Vec<f64> = (0..n * m).map(|i| (i % 17) as f64 - 3.0).collect();
+        let t = Tensor::from_slice(&data, &[n, m]).unwrap();
+        let rows = Rows::new(&t, &[0]).unwrap();
+        assert!(rows.outer.is_some());
+        assert!(rows.src.same_storage(&t)); // no copy
+        let out = Tensor::empty(&rows.kept_shape, crate::dtype::DType::F64, crate::storage::Device::Cpu).unwrap();
+        rows.run::<f64, _>(&FloatSum::<f64>::new(Out(out.ptr().unwrap()), false)).unwrap();
+        let got = out.to_vec::<f64>().unwrap();
+        for j in 0..m {
+            let want: f64 = (0..n).map(|i| data[i * m + j]).sum();
+            assert_eq!(got[j], want);
+        }
+        let idx = Tensor::empty(&rows.kept_shape, crate::dtype::DType::I64, crate::storage::Device::Cpu).unwrap();
+        let e = Extremum { max: true, values: None, indices: Some(Out(idx.ptr().unwrap())) };
+        rows.run::<f64, _>(&e).unwrap();
+        let got = idx.to_vec::<i64>().unwrap();
+        for j in 0..m {
+            let col: Vec<f64> = (0..n).map(|i| data[i * m + j]).collect();
+            let max = col.iter().cloned().fold(f64::MIN, f64::max);
+            assert_eq!(got[j] as usize, col.iter().position(|&v| v == max).unwrap());
+        }
     }
 
     #[test]
