@@ -5,6 +5,7 @@
 //! - outer: the kept dims form a contiguous block (`x.sum(0)` of a matrix), so each
 //!   reduced index contributes one contiguous row of all outputs, folded lane-wise
 //!   into per-output accumulators; column blocks run in parallel. No copy.
+//!
 //! Other layouts are copied once into the inner shape.
 
 use super::iter::GRAIN;
