@@ -20,7 +20,7 @@ def _check_grad(requires_grad):
 def from_numpy(ndarray):
     """A tensor sharing memory with a numpy array (writes show on both sides).
 
-    >>> a = np.zeros(3); t = rustorch.from_numpy(a); t.fill_(1.); a[0]
+    >>> a = np.zeros(3); t = rustorch.from_numpy(a); _ = t.fill_(1.); float(a[0])
     1.0
     """
     if not isinstance(ndarray, np.ndarray):

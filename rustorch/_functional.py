@@ -72,11 +72,12 @@ def _make_unary(name, desc):
         return out
 
     fn.__name__ = fn.__qualname__ = name
+    example = "[1, 2]" if name == "bitwise_not" else "[0.5, 2.0]"  # bitwise ops take integers
     fn.__doc__ = f"""{name}(input, *, out=None) -> Tensor
 
     Elementwise {desc}.
 
-    >>> rustorch.{name}(rustorch.tensor([0.5, 2.0])).shape
+    >>> rustorch.{name}(rustorch.tensor({example})).shape
     rustorch.Size([2])
     """
     return fn
