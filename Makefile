@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.deps-installed
 
-.PHONY: demo test test-rust test-python build bench lint clean
+.PHONY: demo test test-rust test-python test-numpy1 build bench lint clean
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -25,13 +25,23 @@ test-rust:
 test-python: build
 	$(PY) -m pytest -p no:cacheprovider tests
 	# The portable (non-AVX2) kernels, forced: elementwise ops and reductions again.
-	RUSTORCH_NO_AVX2=1 $(PY) -m pytest -p no:cacheprovider -q tests/test_elementwise.py tests/test_reductions.py
+	RUSTORCH_NO_AVX2=1 $(PY) -m pytest -p no:cacheprovider tests/test_elementwise.py tests/test_reductions.py
 
 # clippy with the crate's lints (no unwrap/expect/panic in src/), warnings as errors.
 lint:
 	cargo clippy --quiet --features python --all-targets -- -D warnings
 
-test: test-rust test-python
+# The same build under numpy 1.x (the array protocols must work with both majors).
+NP1 := .venv-numpy1
+$(NP1)/.deps-installed:
+	$(PYTHON) -m venv $(NP1)
+	$(NP1)/bin/python -m pip install --quiet "numpy>=1.22,<2" "pytest>=8" "hypothesis>=6.100"
+	touch $@
+
+test-numpy1: build $(NP1)/.deps-installed
+	PYTHONPATH=$(CURDIR) $(NP1)/bin/python -m pytest -p no:cacheprovider tests
+
+test: test-rust test-python test-numpy1
 
 # Side-by-side figures; set BENCH_PY to an interpreter that also has PyTorch to compare with it.
 BENCH_PY ?= $(PY)
@@ -39,4 +49,4 @@ bench: build
 	PYTHONPATH=$(CURDIR) $(BENCH_PY) bench/bench_core.py
 
 clean:
-	rm -rf $(VENV) target
+	rm -rf $(VENV) $(NP1) target

@@ -67,7 +67,8 @@ def round_bf16(a):
     """Round float32 values to the nearest bfloat16 (ties to even), kept in float32."""
     a = np.asarray(a, dtype=np.float32)
     bits = a.view(np.uint32).astype(np.uint64)
-    bits = (bits + 0x7FFF + ((bits >> 16) & 1)) & 0xFFFF0000
+    u = np.uint64  # typed constants: numpy 1.x would promote uint64 op int to float64
+    bits = (bits + u(0x7FFF) + ((bits >> u(16)) & u(1))) & u(0xFFFF0000)
     out = bits.astype(np.uint32).view(np.float32)
     return np.where(np.isnan(a), np.float32(np.nan), out)
 

@@ -199,7 +199,7 @@ def test_view_chains_match_numpy_and_share_memory(chain, data, dtype):
         assert base.data_ptr() <= t.data_ptr() < base.data_ptr() + base.nbytes
     if writable and t.numel():
         t.add_(1)  # exact in every dtype used here (values < 255)
-        v += 1
+        v += v.dtype.type(1)  # typed: numpy 1.x promotes a 0-d array + int to int64
         expected_base = ref if shared else base_np
         assert_values(base, expected_base, dtype)
 

@@ -4,7 +4,7 @@ use super::{kernel_dtype, to_dtype};
 use crate::cpu::reduce::{Count, CountMode, Extremum, FloatSum, IntSum, Out, Prod, Reducer, Rows, Var};
 use crate::dispatch_all;
 use crate::dtype::DType;
-use crate::element::{Element, Real};
+use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::layout::wrap_dim;
 use crate::ops::ReduceOp;
@@ -119,13 +119,13 @@ pub fn reduce(op: ReduceOp, x: &Tensor, dims: Option<&[i64]>, keepdim: bool, dty
     let out = Tensor::empty(&rows.kept_shape, kout, x.device())?;
     let o = Out(out.ptr()?);
     match op {
-        ReduceOp::Sum | ReduceOp::Mean if kin.is_float() => float_kernel(&rows, kin, |r| match r {
+        ReduceOp::Sum | ReduceOp::Mean if kin.is_float() => float_kernel(kin, |r| match r {
             FloatKind::F32 => run_rows::<f32, _>(&rows, FloatSum::<f32>::new(o, op == ReduceOp::Mean)),
             FloatKind::F64 => run_rows::<f64, _>(&rows, FloatSum::<f64>::new(o, op == ReduceOp::Mean)),
         })?,
         ReduceOp::Sum => dispatch_all!(kin, T => run_rows::<T, _>(&rows, IntSum(o)))?,
         ReduceOp::Prod => dispatch_all!(kin, T => dispatch_all!(kout, O => run_rows::<T, _>(&rows, Prod::<O>(o, std::marker::PhantomData))))?,
-        ReduceOp::Var => float_kernel(&rows, kin, |r| match r {
+        ReduceOp::Var => float_kernel(kin, |r| match r {
             FloatKind::F32 => run_rows::<f32, _>(&rows, Var::<f32>::new(o, correction, sqrt)),
             FloatKind::F64 => run_rows::<f64, _>(&rows, Var::<f64>::new(o, correction, sqrt)),
         })?,
@@ -152,7 +152,8 @@ enum FloatKind {
     F64,
 }
 
-fn float_kernel(_rows: &Rows, d: DType, f: impl FnOnce(FloatKind) -> Result<()>) -> Result<()> {
+/// Runs `f` with the float kernel type of `d` (reductions that only exist for floats).
+fn float_kernel(d: DType, f: impl FnOnce(FloatKind) -> Result<()>) -> Result<()> {
     match d {
         DType::F32 => f(FloatKind::F32),
         DType::F64 => f(FloatKind::F64),
@@ -194,7 +195,3 @@ pub fn extremum(max: bool, x: &Tensor, dim: usize, keepdim: bool, want_values: b
     let shape: Vec<i64> = out_shape(x.shape(), &dims, keepdim).iter().map(|&s| s as i64).collect();
     Ok((values.reshape(&shape)?, indices.reshape(&shape)?))
 }
-
-/// Keeps `Real` in scope for the generic reducers above.
-#[allow(dead_code)]
-fn _uses_real<F: Real>() {}
