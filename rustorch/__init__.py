@@ -60,6 +60,7 @@ from ._random import (  # noqa: F401
 )
 from ._tensor_str import get_printoptions, set_printoptions  # noqa: F401
 from . import return_types  # noqa: F401
+from . import backends, wgpu  # noqa: F401
 
 # PyTorch's short dtype names.
 float = float32  # noqa: A001

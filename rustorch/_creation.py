@@ -1,6 +1,7 @@
 """Creation functions: tensor, as_tensor, from_numpy, zeros/ones/full/empty, ranges, eye."""
 
 import builtins
+import functools
 import warnings
 
 import numpy as np
@@ -232,10 +233,10 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=
 
 
 def _like(input, dtype, device=None, requires_grad=False):
-    """An empty tensor like ``input`` (same strides where it is dense, as preserve_format)."""
+    """An empty CPU tensor like ``input`` (same strides where it is dense, as preserve_format);
+    the ``device=`` wrapper moves the result."""
     if not isinstance(input, Tensor):
         raise TypeError(f"argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
-    _resolve_device(device)
     _check_grad(requires_grad)
     return _empty_like(input, _dtype.resolve(dtype, input.dtype).name)
 
@@ -318,3 +319,35 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None):
     _check_grad(requires_grad)
     d = _dtype.resolve(dtype, _dtype.get_default_dtype())
     return _wrap(_C.eye(builtins.int(n), builtins.int(n if m is None else m), d.name))
+
+
+def _placed(fn, like=False):
+    """``device=`` for a creation function: the values are made on the CPU, then moved
+    (the ``*_like`` functions default to their input's device)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, device=None, **kwargs):
+        if device is None and like and args and isinstance(args[0], Tensor):
+            dev = args[0].device
+        else:
+            dev = _resolve_device(device)
+        out = fn(*args, **kwargs)
+        return out if dev.type == "cpu" else out.to(dev)
+
+    return wrapper
+
+
+tensor = _placed(tensor)
+as_tensor = _placed(as_tensor)
+empty = _placed(empty)
+zeros = _placed(zeros)
+ones = _placed(ones)
+full = _placed(full)
+arange = _placed(arange)
+linspace = _placed(linspace)
+logspace = _placed(logspace)
+eye = _placed(eye)
+empty_like = _placed(empty_like, like=True)
+zeros_like = _placed(zeros_like, like=True)
+ones_like = _placed(ones_like, like=True)
+full_like = _placed(full_like, like=True)

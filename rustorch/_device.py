@@ -54,20 +54,33 @@ class device:
 
 
 CPU = device("cpu")
+WGPU = device("wgpu", 0)
+_BY_NATIVE = {"cpu": CPU, "wgpu:0": WGPU}
 
 
 def resolve(d):
-    """A device from a string, a device, an int (GPU ordinal) or None (-> cpu)."""
+    """A device from a string, a device, an int (wgpu ordinal) or None (-> cpu); checks availability."""
     if d is None:
         return CPU
     if isinstance(d, device):
         dev = d
     elif isinstance(d, str):
         dev = device(d)
+    elif isinstance(d, int) and not isinstance(d, bool):
+        dev = device("wgpu", d)
     else:
         raise TypeError(f"expected a device, got {type(d).__name__}")
-    if dev.type != "cpu":
-        raise RuntimeError(
-            f"device '{dev}' is not available: this build of rustorch computes on the CPU only"
-        )
-    return CPU
+    if dev.type == "cpu":
+        return CPU
+    from . import wgpu
+
+    if not wgpu.is_available():
+        raise RuntimeError(f"the wgpu device is not available: {wgpu.unavailable_reason()}")
+    if dev.index not in (None, 0):
+        raise RuntimeError(f"wgpu device {dev.index} does not exist: {wgpu.device_count()} wgpu device(s) available")
+    return WGPU
+
+
+def native_name(dev):
+    """The engine's name for a resolved device."""
+    return "cpu" if dev.type == "cpu" else "wgpu:0"

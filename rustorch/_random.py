@@ -4,7 +4,7 @@ and the in-place fills ``uniform_``, ``normal_``, ``bernoulli_``, ``random_``.""
 import builtins
 
 from . import _C, _dtype
-from ._creation import _check_grad, _like
+from ._creation import _check_grad, _like, _placed
 from ._device import resolve as _resolve_device
 from ._tensor import Tensor, _dims, _wrap
 
@@ -195,3 +195,12 @@ def _bernoulli_method(self, p=None, *, generator=None):
 
 
 Tensor.bernoulli = _bernoulli_method
+
+
+rand = _placed(rand)
+randn = _placed(randn)
+randint = _placed(randint)
+randperm = _placed(randperm)
+rand_like = _placed(rand_like, like=True)
+randn_like = _placed(randn_like, like=True)
+randint_like = _placed(randint_like, like=True)

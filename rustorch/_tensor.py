@@ -10,7 +10,7 @@ import numbers
 import numpy as np
 
 from . import _C, _dtype
-from ._device import CPU, device as _device_cls, resolve as _resolve_device
+from ._device import _BY_NATIVE, device as _device_cls, native_name as _native_device, resolve as _resolve_device
 from ._size import Size
 from ._tensor_str import format_tensor
 
@@ -156,11 +156,11 @@ class Tensor:
 
     @property
     def device(self):
-        return CPU
+        return _BY_NATIVE[self._c.device]
 
     @property
     def is_cpu(self):
-        return True
+        return self._c.device == "cpu"
 
     def stride(self, dim=None):
         s = self._c.strides
@@ -238,12 +238,17 @@ class Tensor:
                 copy = a
             else:
                 raise TypeError(f"to() received an invalid combination of arguments - got ({type(a).__name__})")
+        t = self
         if dev is not None:
-            _resolve_device(dev)
-        d = _dtype.resolve(dtype, self.dtype)
-        if d is self.dtype:
-            return self.clone() if copy else self
-        if _layout_like(self) is not None:  # keep a permuted layout, as PyTorch does
+            target = _native_device(_resolve_device(dev))
+            if target != self._c.device:
+                t = _wrap(_C.to_device(self._c, target))
+                copy = False  # already a new tensor
+        d = _dtype.resolve(dtype, t.dtype)
+        if d is t.dtype:
+            return t.clone() if copy else t
+        self = t
+        if self._c.device == "cpu" and _layout_like(self) is not None:  # keep a permuted layout, as PyTorch does
             out = _empty_like(self, d.name)
             _C.copy_(out._c, self._c)
             return out
@@ -288,10 +293,19 @@ class Tensor:
         return self.to(_dtype.bool_)
 
     def cpu(self):
-        return self
+        if self._c.device == "cpu":
+            return self
+        return _wrap(_C.to_device(self._c, "cpu"))
 
     def numpy(self, *, force=False):
         """A numpy array sharing this tensor's memory (no copy)."""
+        if self._c.device != "cpu":
+            if force:
+                return self.cpu().numpy()
+            raise TypeError(
+                f"can't convert {self._c.device} device type tensor to numpy. Use Tensor.cpu() to copy the tensor to "
+                "host memory first."
+            )
         if self._c.dtype == "bfloat16":
             raise TypeError("Got unsupported ScalarType BFloat16")
         return np.asarray(_ArrayView(self._c))
@@ -306,7 +320,8 @@ class Tensor:
 
     def _values(self):
         """Values as numpy, for printing and conversion (bfloat16 widened to float32)."""
-        return self.float().numpy() if self._c.dtype == "bfloat16" else self.numpy()
+        t = self.cpu()
+        return t.float().numpy() if t._c.dtype == "bfloat16" else t.numpy()
 
     def tolist(self):
         return self._values().tolist()
@@ -356,7 +371,7 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self, *, tensor_contents=None):
-        return format_tensor(self._values(), self._c.dtype, "cpu")
+        return format_tensor(self._values(), self._c.dtype, self._c.device)
 
     __str__ = __repr__
 
@@ -459,7 +474,7 @@ class Tensor:
 
     def clone(self, *, memory_format=None):
         """A copy with its own memory (strides kept where the tensor is dense, as PyTorch's preserve_format)."""
-        if _layout_like(self) is None:
+        if self._c.device != "cpu" or _layout_like(self) is None:
             return _wrap(self._c.clone())
         out = _empty_like(self, self._c.dtype)
         _C.copy_(out._c, self._c)

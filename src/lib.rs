@@ -11,6 +11,7 @@ pub mod layout;
 pub mod ops;
 pub mod storage;
 pub mod tensor;
+pub mod wgpu;
 
 #[cfg(feature = "python")]
 mod py;

@@ -11,12 +11,23 @@ use std::sync::atomic::{AtomicU64, Ordering};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Device {
     Cpu,
+    /// A WebGPU adapter (the process-wide one; the index is for `wgpu:N`).
+    Wgpu(u32),
 }
 
 impl Device {
     pub fn name(self) -> String {
         match self {
             Device::Cpu => "cpu".to_string(),
+            Device::Wgpu(i) => format!("wgpu:{i}"),
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Device> {
+        match s {
+            "cpu" => Some(Device::Cpu),
+            "wgpu" | "wgpu:0" => Some(Device::Wgpu(0)),
+            _ => None,
         }
     }
 }
@@ -49,6 +60,7 @@ impl Drop for CpuBuffer {
 
 enum Data {
     Cpu(CpuBuffer),
+    Wgpu(crate::wgpu::WgpuBuffer),
 }
 
 pub struct Storage {
@@ -73,9 +85,22 @@ impl Storage {
         Ok(Storage { data: Data::Cpu(CpuBuffer { ptr, owner: Owner::External(owner) }), nbytes, version: AtomicU64::new(0) })
     }
 
+    /// Device storage holding `nbytes` (the buffer may be larger).
+    pub fn from_wgpu(buf: crate::wgpu::WgpuBuffer, nbytes: usize) -> Storage {
+        Storage { data: Data::Wgpu(buf), nbytes, version: AtomicU64::new(0) }
+    }
+
     pub fn device(&self) -> Device {
         match self.data {
             Data::Cpu(_) => Device::Cpu,
+            Data::Wgpu(_) => Device::Wgpu(0),
+        }
+    }
+
+    pub fn wgpu_buffer(&self) -> Option<&crate::wgpu::WgpuBuffer> {
+        match &self.data {
+            Data::Wgpu(b) => Some(b),
+            Data::Cpu(_) => None,
         }
     }
 
@@ -87,6 +112,9 @@ impl Storage {
     pub fn cpu_ptr(&self) -> Result<*mut u8> {
         match &self.data {
             Data::Cpu(b) => Ok(b.ptr.as_ptr()),
+            Data::Wgpu(_) => Err(Error::NotImplemented(
+                "this operation is not currently implemented for the wgpu device".into(),
+            )),
         }
     }
 

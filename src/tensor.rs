@@ -32,6 +32,10 @@ impl Tensor {
             .ok_or(Error::OutOfMemory { bytes: numel as u128 * dtype.size() as u128 })?;
         let storage = match device {
             Device::Cpu => Storage::new_cpu(nbytes)?,
+            Device::Wgpu(_) => {
+                let ctx = crate::wgpu::context()?;
+                Storage::from_wgpu(crate::wgpu::pool::Pool::take(&ctx, nbytes.div_ceil(4) * 4)?, nbytes)
+            }
         };
         Ok(Tensor { storage: Arc::new(storage), layout: Layout::contiguous(shape), dtype })
     }
@@ -249,6 +253,9 @@ impl Tensor {
 
     /// Always a new contiguous copy (`clone()`).
     pub fn clone_contiguous(&self) -> Result<Tensor> {
+        if self.device() != Device::Cpu {
+            return Err(crate::compute::no_kernel("clone", self.device()));
+        }
         let out = Tensor::empty(self.shape(), self.dtype, self.device())?;
         crate::cpu::copy::cast_into(self, &out)?;
         Ok(out)

@@ -66,7 +66,7 @@ pub fn unary_into(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
 }
 
 fn unary_write(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
-    check_devices(&[Arg::T(x), Arg::T(out)])?;
+    check_devices(op.name(), &[Arg::T(x), Arg::T(out)])?;
     let (compute, res) = unary_dtypes(op, x.dtype)?;
     check_out(out, x.shape(), res)?;
     // Rounding ops leave integers as they are.
@@ -126,7 +126,7 @@ fn binary_dtypes(op: BinaryOp, a: Arg, b: Arg) -> Result<(DType, DType)> {
 }
 
 pub fn binary(op: BinaryOp, a: Arg, b: Arg) -> Result<Tensor> {
-    check_devices(&[a, b])?;
+    check_devices(op.name(), &[a, b])?;
     let (_, res) = binary_dtypes(op, a, b)?;
     let shape = broadcast_all(&[a, b])?;
     let out = Tensor::empty(&shape, res, crate::storage::Device::Cpu)?;
@@ -143,7 +143,7 @@ pub fn binary_into(op: BinaryOp, a: Arg, b: Arg, out: &Tensor) -> Result<()> {
 }
 
 fn binary_write(op: BinaryOp, a: Arg, b: Arg, out: &Tensor) -> Result<()> {
-    check_devices(&[a, b, Arg::T(out)])?;
+    check_devices(op.name(), &[a, b, Arg::T(out)])?;
     let (compute, res) = binary_dtypes(op, a, b)?;
     let shape = broadcast_all(&[a, b])?;
     check_out(out, &shape, res)?;
@@ -179,7 +179,7 @@ pub fn scale_alpha<'a>(a: Arg, b: Arg, alpha: Scalar, keep: &'a mut Option<Tenso
 
 /// `torch.where(cond, x, y)`.
 pub fn where_(cond: &Tensor, x: Arg, y: Arg) -> Result<Tensor> {
-    check_devices(&[Arg::T(cond), x, y])?;
+    check_devices("where", &[Arg::T(cond), x, y])?;
     if cond.dtype != DType::Bool && cond.dtype != DType::U8 {
         return Err(Error::runtime(format!(
             "where expected condition to be a boolean tensor, but got a tensor with dtype {}",
@@ -197,7 +197,7 @@ pub fn where_(cond: &Tensor, x: Arg, y: Arg) -> Result<Tensor> {
 
 /// lerp / addcmul / addcdiv / clamp with tensor bounds, into `out` (or a new tensor).
 pub fn ternary(op: Ternary, a: Arg, b: Arg, c: Arg, value: Scalar, out: Option<&Tensor>) -> Result<Tensor> {
-    check_devices(&[a, b, c])?;
+    check_devices(&format!("{op:?}").to_lowercase(), &[a, b, c])?;
     let mut operands = vec![a.operand(), b.operand(), c.operand()];
     if op == Ternary::Lerp {
         operands.truncate(2); // weight does not promote start/end
@@ -239,6 +239,9 @@ pub fn ternary(op: Ternary, a: Arg, b: Arg, c: Arg, value: Scalar, out: Option<&
 
 /// `torch.clamp(x, min, max)` (either bound may be absent, not both).
 pub fn clamp(x: &Tensor, min: Option<Arg>, max: Option<Arg>, out: Option<&Tensor>) -> Result<Tensor> {
+    let mut all = vec![Arg::T(x)];
+    all.extend(min.iter().chain(max.iter()).copied());
+    super::check_devices("clamp", &all)?;
     let run = |op: BinaryOp, bound: Arg| -> Result<Tensor> {
         match out {
             Some(o) => binary_into(op, Arg::T(x), bound, o).map(|_| o.clone()),
@@ -265,6 +268,7 @@ pub fn clamp(x: &Tensor, min: Option<Arg>, max: Option<Arg>, out: Option<&Tensor
 
 /// `torch.nan_to_num`: NaN and +-inf replaced; integers pass through.
 pub fn nan_to_num(x: &Tensor, nan: f64, posinf: Option<f64>, neginf: Option<f64>, out: Option<&Tensor>) -> Result<Tensor> {
+    check_devices("nan_to_num", &[Arg::T(x)])?;
     let existing = out.is_some();
     let out = match out {
         Some(o) => {

@@ -9,6 +9,7 @@ pub mod reduce;
 use crate::cpu;
 use crate::dtype::{DType, Operand, Scalar};
 use crate::error::{Error, Result};
+use crate::storage::Device;
 use crate::tensor::Tensor;
 
 /// An op argument: a tensor or a Python number.
@@ -52,6 +53,9 @@ pub fn to_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
     if t.dtype == dtype {
         return Ok(t.clone());
     }
+    if t.device() != Device::Cpu {
+        return Err(no_kernel("to", t.device()));
+    }
     let out = Tensor::empty(t.shape(), dtype, t.device())?;
     cpu::copy::cast_into(t, &out)?;
     Ok(out)
@@ -72,8 +76,9 @@ pub fn materialize(a: Arg, dtype: DType, shape: &[usize]) -> Result<Tensor> {
     }
 }
 
-/// All tensor arguments on one device (PyTorch's wording when not).
-pub fn check_devices(args: &[Arg]) -> Result<()> {
+/// All tensor arguments on one device (PyTorch's wording when not), and a
+/// device that has a kernel for `op` (no silent fallback to the CPU).
+pub fn check_devices(op: &str, args: &[Arg]) -> Result<()> {
     let mut first = None;
     for a in args {
         if let Arg::T(t) = a {
@@ -90,7 +95,28 @@ pub fn check_devices(args: &[Arg]) -> Result<()> {
             }
         }
     }
-    Ok(())
+    match first {
+        Some(d @ Device::Wgpu(_)) => Err(no_kernel(op, d)),
+        _ => Ok(()),
+    }
+}
+
+/// The error for an op the device has no kernel for yet (as PyTorch's MPS backend words it).
+pub fn no_kernel(op: &str, d: Device) -> Error {
+    Error::NotImplemented(format!(
+        "The operator '{op}' is not currently implemented for the {} device.",
+        d.name().split(':').next().unwrap_or("wgpu")
+    ))
+}
+
+/// `t` on `device`: the same tensor, or a copy across (contiguous on arrival).
+pub fn to_device(t: &Tensor, device: Device) -> Result<Tensor> {
+    match (t.device(), device) {
+        (a, b) if a == b => Ok(t.clone()),
+        (Device::Cpu, Device::Wgpu(_)) => crate::wgpu::transfer::upload(t),
+        (Device::Wgpu(_), Device::Cpu) => crate::wgpu::transfer::download(t),
+        (a, b) => Err(Error::runtime(format!("no copy path from {} to {}", a.name(), b.name()))),
+    }
 }
 
 pub fn broadcast_all(args: &[Arg]) -> Result<Vec<usize>> {
@@ -168,7 +194,15 @@ pub fn write_via(out: &Tensor, kernel_out: DType, inputs: &[&Tensor], kernel: im
 
 /// `dst.copy_(src)`: broadcast + dtype conversion.
 pub fn copy_into(dst: &Tensor, src: &Tensor) -> Result<()> {
-    check_devices(&[Arg::T(dst), Arg::T(src)])?;
+    if dst.device() != src.device() {
+        // A copy across devices: bring `src` over, then copy on `dst`'s device.
+        let moved = to_device(src, dst.device())?;
+        if dst.device() == Device::Cpu {
+            return copy_into(dst, &moved);
+        }
+        return Err(no_kernel("copy_", dst.device()));
+    }
+    check_devices("copy_", &[Arg::T(dst), Arg::T(src)])?;
     if dst.layout.has_internal_overlap() {
         return Err(Error::shape(
             "unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.",
@@ -189,6 +223,7 @@ pub fn copy_into(dst: &Tensor, src: &Tensor) -> Result<()> {
 }
 
 pub fn fill(dst: &Tensor, value: Scalar) -> Result<()> {
+    check_devices("fill_", &[Arg::T(dst)])?;
     if dst.layout.has_internal_overlap() {
         // Every alias receives the same value: well defined, unlike other writes.
         let base = dst.with_layout(crate::layout::Layout {

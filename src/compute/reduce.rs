@@ -64,6 +64,7 @@ fn check_nonempty(op: &str, x: &Tensor, dims: &[usize], all: bool) -> Result<()>
 
 /// sum / mean / prod / amax / amin / all / any / count_nonzero / var (and std via `sqrt`).
 pub fn reduce(op: ReduceOp, x: &Tensor, dims: Option<&[i64]>, keepdim: bool, dtype: Option<DType>, correction: f64, sqrt: bool) -> Result<Tensor> {
+    super::check_devices(op.name(), &[super::Arg::T(x)])?;
     let all = dims.is_none_or(|d| d.is_empty());
     let dims = normalize_dims(dims, x.ndim())?;
     let x = match dtype {
@@ -181,6 +182,7 @@ fn arg_extremum(max: bool, x: &Tensor, dim: Option<usize>, all: bool, keepdim: b
 /// max(dim) / min(dim): (values, indices). Either output can be skipped.
 pub fn extremum(max: bool, x: &Tensor, dim: usize, keepdim: bool, want_values: bool, want_indices: bool) -> Result<(Tensor, Tensor)> {
     let name = if max { "max" } else { "min" };
+    super::check_devices(name, &[super::Arg::T(x)])?;
     let dims: Vec<usize> = if x.ndim() == 0 { vec![] } else { vec![dim] };
     check_nonempty(name, x, &dims, false)?;
     let rows = Rows::new(x, &dims)?;

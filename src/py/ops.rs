@@ -204,9 +204,73 @@ pub fn fill_(py: Python<'_>, dst: &Bound<'_, PyTensor>, value: &Bound<'_, PyAny>
     run(py, d.numel(), || compute::fill(d, v))
 }
 
+pub fn device(name: &str) -> PyResult<Device> {
+    Device::parse(name).ok_or_else(|| PyValueError::new_err(format!("unknown device {name}")))
+}
+
 #[pyfunction]
-pub fn empty(shape: Vec<i64>, dtype_name: &str) -> PyResult<PyTensor> {
-    wrap(Tensor::empty(&usizes(&shape)?, dtype(dtype_name)?, Device::Cpu))
+#[pyo3(signature = (shape, dtype_name, device_name="cpu"))]
+pub fn empty(shape: Vec<i64>, dtype_name: &str, device_name: &str) -> PyResult<PyTensor> {
+    wrap(Tensor::empty(&usizes(&shape)?, dtype(dtype_name)?, device(device_name)?))
+}
+
+/// A copy of `x` on another device (`x` itself when already there).
+#[pyfunction]
+pub fn to_device(py: Python<'_>, x: &Bound<'_, PyTensor>, device_name: &str) -> PyResult<PyTensor> {
+    let (x, d) = (&x.get().t, device(device_name)?);
+    wrap(run(py, NOGIL_ALWAYS, || compute::to_device(x, d)))
+}
+
+/// (available, adapter name or the reason there is none).
+#[pyfunction]
+pub fn wgpu_status(py: Python<'_>) -> (bool, String) {
+    match py.detach(crate::wgpu::status) {
+        Ok(name) => (true, name),
+        Err(reason) => (false, reason),
+    }
+}
+
+#[pyfunction]
+pub fn wgpu_synchronize(py: Python<'_>) -> PyResult<()> {
+    run(py, NOGIL_ALWAYS, || crate::wgpu::context()?.synchronize())
+}
+
+/// (bytes held by live device tensors, peak, bytes cached for reuse).
+#[pyfunction]
+pub fn wgpu_memory_stats() -> PyResult<(usize, usize, usize)> {
+    Ok(crate::wgpu::context()?.pool.stats())
+}
+
+#[pyfunction]
+pub fn wgpu_reset_peak_memory_stats() -> PyResult<()> {
+    crate::wgpu::context()?.pool.reset_peak();
+    Ok(())
+}
+
+#[pyfunction]
+pub fn wgpu_empty_cache() -> PyResult<()> {
+    crate::wgpu::context()?.pool.empty_cache();
+    Ok(())
+}
+
+/// Adapter facts: name, backend, device type, driver, the features used and key limits.
+#[pyfunction]
+pub fn wgpu_info() -> PyResult<Vec<(String, String)>> {
+    let c = crate::wgpu::context()?;
+    let f = c.features;
+    Ok(vec![
+        ("name".into(), c.info.name.clone()),
+        ("backend".into(), format!("{:?}", c.info.backend)),
+        ("device_type".into(), format!("{:?}", c.info.device_type)),
+        ("driver".into(), format!("{} {}", c.info.driver, c.info.driver_info)),
+        ("shader_f64".into(), f.contains(wgpu::Features::SHADER_F64).to_string()),
+        ("shader_f16".into(), f.contains(wgpu::Features::SHADER_F16).to_string()),
+        ("shader_int64".into(), f.contains(wgpu::Features::SHADER_INT64).to_string()),
+        ("subgroup".into(), f.contains(wgpu::Features::SUBGROUP).to_string()),
+        ("max_storage_buffer_binding_size".into(), c.limits.max_storage_buffer_binding_size.to_string()),
+        ("max_buffer_size".into(), c.limits.max_buffer_size.to_string()),
+        ("max_compute_workgroups_per_dimension".into(), c.limits.max_compute_workgroups_per_dimension.to_string()),
+    ])
 }
 
 #[pyfunction]

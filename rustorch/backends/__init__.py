@@ -1,0 +1,3 @@
+"""``rustorch.backends``: availability of the compute backends."""
+
+from . import wgpu  # noqa: F401

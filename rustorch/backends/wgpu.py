@@ -1,0 +1,8 @@
+"""``rustorch.backends.wgpu``."""
+
+
+def is_available():
+    """True when a WebGPU adapter could be opened."""
+    from .. import wgpu
+
+    return wgpu.is_available()

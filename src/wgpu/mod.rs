@@ -1,0 +1,11 @@
+//! WebGPU backend (wgpu: Vulkan, Metal, DX12, GL). This first part holds the
+//! device model: a lazily created process-wide context, a caching buffer pool and
+//! host<->device transfers. Kernels arrive op family by op family; until an op has
+//! one, it raises NotImplementedError on this device (never a silent CPU fallback).
+
+pub mod context;
+pub mod pool;
+pub mod transfer;
+
+pub use context::{context, status, Context};
+pub use pool::WgpuBuffer;
