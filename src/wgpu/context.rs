@@ -80,7 +80,8 @@ fn init() -> Init {
     let adapter = adapters
         .into_iter()
         .filter(|a| wanted.as_ref().is_none_or(|w| a.get_info().name.to_lowercase().contains(w)))
-        .min_by_key(|a| rank(a.get_info().device_type))
+        // On a tie, a native API (Vulkan/Metal/DX12) beats GL, whose compute support is narrower.
+        .min_by_key(|a| (rank(a.get_info().device_type), a.get_info().backend == wgpu::Backend::Gl))
         .ok_or_else(|| format!("no adapter name contains RUSTORCH_WGPU_ADAPTER={wanted:?} (found {names:?})"))?;
     let info = adapter.get_info();
     let limits = adapter.limits();
