@@ -60,6 +60,56 @@ impl UnaryOp {
     }
 }
 
+impl UnaryOp {
+    /// The op as a WGSL expression of `x` on floats (the `{{OP}}` of `shaders/unary.wgsl`),
+    /// with PyTorch's semantics; None where the float template does not serve the op
+    /// (predicates write bool and bitwise ops take integers: their own families).
+    pub fn wgsl(self) -> Option<&'static str> {
+        use UnaryOp::*;
+        Some(match self {
+            Abs => "abs(x)",
+            Neg => "-x",
+            Exp => "exp(x)",
+            Exp2 => "exp2(x)",
+            Expm1 => "exp(x) - 1.0",
+            Log => "log(x)",
+            Log2 => "log2(x)",
+            Log10 => "log(x) * 0.4342944819032518",
+            Log1p => "log(1.0 + x)",
+            Sqrt => "sqrt(x)",
+            Rsqrt => "inverseSqrt(x)",
+            Sin => "sin(x)",
+            Cos => "cos(x)",
+            Tan => "tan(x)",
+            Asin => "asin(x)",
+            Acos => "acos(x)",
+            Atan => "atan(x)",
+            Sinh => "sinh(x)",
+            Cosh => "cosh(x)",
+            Tanh => "tanh(x)",
+            Sigmoid => "1.0 / (1.0 + exp(-x))",
+            Relu => "select(x, 0.0, x < 0.0)",
+            Erf => "rt_erf(x)",
+            Floor => "floor(x)",
+            Ceil => "ceil(x)",
+            Round => "round(x)",
+            Trunc => "trunc(x)",
+            Frac => "x - trunc(x)",
+            // Typed literals: two abstract ones would make the inner select f32.
+            Sign => "select(select({{T}}(0.0), {{T}}(-1.0), x < 0.0), {{T}}(1.0), x > 0.0)",
+            Reciprocal => "1.0 / x",
+            Square => "x * x",
+            BitwiseNot | LogicalNot | IsNan | IsInf | IsFinite | Signbit => return None,
+        })
+    }
+
+    /// Whether WGSL has the op for f64 (its transcendental built-ins are f32/f16 only).
+    pub fn wgsl_f64(self) -> bool {
+        use UnaryOp::*;
+        matches!(self, Abs | Neg | Sqrt | Floor | Ceil | Round | Trunc | Frac | Sign | Reciprocal | Square | Relu)
+    }
+}
+
 /// The op's value on floats.
 #[inline(always)]
 pub fn unary_real<F: Real>(op: UnaryOp, x: F) -> F {
@@ -201,6 +251,37 @@ impl BinaryOp {
     /// Integer ops that fail on a zero divisor.
     pub fn divides(self) -> bool {
         matches!(self, BinaryOp::DivTrunc | BinaryOp::FloorDivide | BinaryOp::Remainder | BinaryOp::Fmod)
+    }
+}
+
+impl BinaryOp {
+    /// The op as a WGSL expression of `a` and `b` on floats (the `{{OP}}` of
+    /// `shaders/binary.wgsl`); None for ops with bool or integer results (own families).
+    pub fn wgsl(self) -> Option<&'static str> {
+        use BinaryOp::*;
+        Some(match self {
+            Add => "a + b",
+            Sub => "a - b",
+            Mul => "a * b",
+            Div => "a / b",
+            DivTrunc => "trunc(a / b)",
+            FloorDivide => "rt_floor_divide(a, b)",
+            Remainder => "rt_remainder(a, b)",
+            Fmod => "a % b",
+            Pow => "rt_pow(a, b)",
+            Atan2 => "atan2(a, b)",
+            // NaN propagates from either side; ties give b (as the CPU kernel).
+            Maximum => "select(b, a, a > b || a != a)",
+            Minimum => "select(b, a, a < b || a != a)",
+            Eq | Ne | Lt | Le | Gt | Ge | BitwiseAnd | BitwiseOr | BitwiseXor | BitwiseLeftShift
+            | BitwiseRightShift | LogicalAnd | LogicalOr | LogicalXor => return None,
+        })
+    }
+
+    /// Whether WGSL has the op for f64.
+    pub fn wgsl_f64(self) -> bool {
+        use BinaryOp::*;
+        matches!(self, Add | Sub | Mul | Div | DivTrunc | FloorDivide | Remainder | Fmod | Maximum | Minimum)
     }
 }
 

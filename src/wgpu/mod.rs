@@ -5,6 +5,7 @@
 
 pub mod context;
 pub mod pool;
+pub mod template;
 pub mod transfer;
 
 pub use context::{context, status, Context};
