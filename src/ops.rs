@@ -81,8 +81,9 @@ impl UnaryOp {
             Sin => "sin(x)",
             Cos => "cos(x)",
             Tan => "tan(x)",
-            Asin => "asin(x)",
-            Acos => "acos(x)",
+            // Through atan2: some drivers' asin/acos approximations are off by 1e-4 (lavapipe).
+            Asin => "atan2(x, sqrt(1.0 - x * x))",
+            Acos => "atan2(sqrt(1.0 - x * x), x)",
             Atan => "atan(x)",
             Sinh => "sinh(x)",
             Cosh => "cosh(x)",

@@ -7,7 +7,9 @@ use crate::cpu::ternary::Ternary;
 use crate::dtype::{default_float, result_type, DType, Scalar};
 use crate::error::{Error, Result};
 use crate::ops::{BinaryKind, BinaryOp, UnaryKind, UnaryOp};
+use crate::storage::Device;
 use crate::tensor::Tensor;
+use crate::wgpu::elementwise as wgpu_ew;
 
 const NEG_BOOL: &str = "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.";
 
@@ -66,9 +68,18 @@ pub fn unary_into(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
 }
 
 fn unary_write(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
-    check_devices(op.name(), &[Arg::T(x), Arg::T(out)])?;
+    let device = super::device_of(&[Arg::T(x), Arg::T(out)])?;
     let (compute, res) = unary_dtypes(op, x.dtype)?;
     check_out(out, x.shape(), res)?;
+    if device != Device::Cpu {
+        // The float templates: input and output in the compute dtype, output contiguous.
+        if x.dtype == compute && out.dtype == res && out.is_contiguous() && !super::clashes(out, &[x])
+            && wgpu_ew::has_unary(op, compute)
+        {
+            return wgpu_ew::unary(op, x, out);
+        }
+        return Err(super::no_kernel(op.name(), device));
+    }
     // Rounding ops leave integers as they are.
     if op.kind() == UnaryKind::Rounding && !compute.is_float() {
         return crate::cpu::copy::cast_into(&x.clone(), out);
@@ -126,10 +137,10 @@ fn binary_dtypes(op: BinaryOp, a: Arg, b: Arg) -> Result<(DType, DType)> {
 }
 
 pub fn binary(op: BinaryOp, a: Arg, b: Arg) -> Result<Tensor> {
-    check_devices(op.name(), &[a, b])?;
+    super::device_of(&[a, b])?;
     let (_, res) = binary_dtypes(op, a, b)?;
     let shape = broadcast_all(&[a, b])?;
-    let out = Tensor::empty(&shape, res, crate::storage::Device::Cpu)?;
+    let out = Tensor::empty(&shape, res, super::device_of(&[a, b])?)?;
     binary_write(op, a, b, &out)?;
     Ok(out)
 }
@@ -143,10 +154,21 @@ pub fn binary_into(op: BinaryOp, a: Arg, b: Arg, out: &Tensor) -> Result<()> {
 }
 
 fn binary_write(op: BinaryOp, a: Arg, b: Arg, out: &Tensor) -> Result<()> {
-    check_devices(op.name(), &[a, b, Arg::T(out)])?;
+    let device = super::device_of(&[a, b, Arg::T(out)])?;
     let (compute, res) = binary_dtypes(op, a, b)?;
     let shape = broadcast_all(&[a, b])?;
     check_out(out, &shape, res)?;
+    if device != Device::Cpu {
+        let same_dtype = |x: Arg| x.dtype().is_none_or(|d| d == compute);
+        if same_dtype(a) && same_dtype(b) && out.dtype == res && out.is_contiguous() && wgpu_ew::has_binary(op, compute) {
+            let ta = super::materialize_on(a, compute, &shape, device)?;
+            let tb = super::materialize_on(b, compute, &shape, device)?;
+            if !super::clashes(out, &[&ta, &tb]) {
+                return wgpu_ew::binary(op, &ta, &tb, out);
+            }
+        }
+        return Err(super::no_kernel(op.name(), device));
+    }
     let kd = kernel_dtype(compute);
     let (ta, tb) = (materialize(a, kd, &shape)?, materialize(b, kd, &shape)?);
     if !kd.is_float() {

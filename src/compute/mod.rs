@@ -70,15 +70,28 @@ pub fn scalar_tensor(s: Scalar, dtype: DType) -> Result<Tensor> {
 
 /// `a` as a tensor of `dtype` viewed at `shape`.
 pub fn materialize(a: Arg, dtype: DType, shape: &[usize]) -> Result<Tensor> {
+    materialize_on(a, dtype, shape, Device::Cpu)
+}
+
+/// `materialize`, with Python numbers placed on `device`.
+pub fn materialize_on(a: Arg, dtype: DType, shape: &[usize], device: Device) -> Result<Tensor> {
     match a {
         Arg::T(t) => to_dtype(t, dtype)?.into_broadcast(shape),
-        Arg::S(s) => scalar_tensor(s, dtype)?.into_broadcast(shape),
+        Arg::S(s) => to_device(&scalar_tensor(s, dtype)?, device)?.into_broadcast(shape),
     }
 }
 
 /// All tensor arguments on one device (PyTorch's wording when not), and a
 /// device that has a kernel for `op` (no silent fallback to the CPU).
 pub fn check_devices(op: &str, args: &[Arg]) -> Result<()> {
+    match device_of(args)? {
+        d @ Device::Wgpu(_) => Err(no_kernel(op, d)),
+        Device::Cpu => Ok(()),
+    }
+}
+
+/// The one device of the tensor arguments (the CPU when there are none).
+pub fn device_of(args: &[Arg]) -> Result<Device> {
     let mut first = None;
     for a in args {
         if let Arg::T(t) = a {
@@ -95,10 +108,7 @@ pub fn check_devices(op: &str, args: &[Arg]) -> Result<()> {
             }
         }
     }
-    match first {
-        Some(d @ Device::Wgpu(_)) => Err(no_kernel(op, d)),
-        _ => Ok(()),
-    }
+    Ok(first.unwrap_or(Device::Cpu))
 }
 
 /// The error for an op the device has no kernel for yet (as PyTorch's MPS backend words it).

@@ -374,6 +374,18 @@ pub fn cpu_empty_cache() {
     crate::cpu::alloc::empty_cache()
 }
 
+/// (op name, has an f64 kernel) for each op of a family with a wgpu kernel.
+type KernelList = Vec<(&'static str, bool)>;
+
+/// Ops with a wgpu kernel: (unary, binary).
+#[pyfunction]
+pub fn wgpu_ops() -> (KernelList, KernelList) {
+    (
+        UnaryOp::ALL.iter().filter(|o| o.wgsl().is_some()).map(|o| (o.name(), o.wgsl_f64())).collect(),
+        BinaryOp::ALL.iter().filter(|o| o.wgsl().is_some()).map(|o| (o.name(), o.wgsl_f64())).collect(),
+    )
+}
+
 /// Names of the native ops, for the Python layer to check its tables against.
 #[pyfunction]
 pub fn op_names() -> (Vec<&'static str>, Vec<&'static str>, Vec<&'static str>) {

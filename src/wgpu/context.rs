@@ -13,6 +13,10 @@ pub struct Context {
     pub features: wgpu::Features,
     pub pool: Pool,
     errors: Arc<Mutex<Vec<String>>>,
+    /// Recorded, not yet submitted work (see `queue.rs`).
+    pub(crate) pending: Mutex<super::queue::Pending>,
+    /// Compiled pipelines by (family, op, dtype) key.
+    pub(crate) pipelines: Mutex<std::collections::HashMap<String, Arc<wgpu::ComputePipeline>>>,
 }
 
 type Init = std::result::Result<Arc<Context>, String>;
@@ -103,7 +107,17 @@ fn init() -> Init {
             v.push(e.to_string());
         }
     }));
-    Ok(Arc::new(Context { device, queue, info, limits, features, pool: Pool::default(), errors }))
+    Ok(Arc::new(Context {
+        device,
+        queue,
+        info,
+        limits,
+        features,
+        pool: Pool::default(),
+        errors,
+        pending: Mutex::new(Default::default()),
+        pipelines: Mutex::new(Default::default()),
+    }))
 }
 
 impl Context {
@@ -125,8 +139,9 @@ impl Context {
         Err(Error::runtime(format!("wgpu error: {msg}")))
     }
 
-    /// Waits for all submitted work.
+    /// Submits pending work and waits for all of it.
     pub fn synchronize(&self) -> Result<()> {
+        self.flush()?;
         self.device
             .poll(wgpu::PollType::wait_indefinitely())
             .map_err(|e| Error::runtime(format!("wgpu: waiting for the device failed: {e}")))?;

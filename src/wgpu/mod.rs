@@ -4,7 +4,10 @@
 //! one, it raises NotImplementedError on this device (never a silent CPU fallback).
 
 pub mod context;
+pub mod elementwise;
+pub mod launch;
 pub mod pool;
+pub mod queue;
 pub mod template;
 pub mod transfer;
 

@@ -18,6 +18,7 @@ fn round_up(n: usize) -> usize {
 /// A contiguous device copy of a CPU tensor.
 pub fn upload(t: &Tensor) -> Result<Tensor> {
     let ctx = super::context()?;
+    ctx.flush()?; // see queue.rs: write_buffer must not overtake recorded work
     let c = t.contiguous()?;
     let nbytes = c.numel() * c.dtype.size();
     let buf = Pool::take(&ctx, round_up(nbytes))?;
@@ -56,6 +57,7 @@ pub fn download(t: &Tensor) -> Result<Tensor> {
         usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
         mapped_at_creation: false,
     });
+    ctx.flush()?; // the tensor's producers first
     let mut enc = ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
     enc.copy_buffer_to_buffer(wb.buffer()?, start as u64, &staging, 0, len as u64);
     ctx.queue.submit([enc.finish()]);

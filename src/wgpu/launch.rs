@@ -1,0 +1,124 @@
+//! Launchers: cached pipelines, a parameter buffer, a bind group and a dispatch
+//! sized for the adapter (two-dimensional beyond 65,535 workgroups).
+
+use super::context::Context;
+use super::template::WORKGROUP;
+use crate::error::{Error, Result};
+use crate::tensor::Tensor;
+use std::sync::Arc;
+use wgpu::util::DeviceExt;
+
+/// The pipeline for `key`, compiled from `source()` on first use.
+pub fn pipeline(ctx: &Context, key: &str, source: impl FnOnce() -> Option<String>) -> Result<Arc<wgpu::ComputePipeline>> {
+    if let Some(p) = ctx.pipelines.lock().unwrap_or_else(|e| e.into_inner()).get(key) {
+        return Ok(p.clone());
+    }
+    let src = source().ok_or_else(|| Error::runtime(format!("no WGSL source for {key}")))?;
+    let module = ctx.device.create_shader_module(wgpu::ShaderModuleDescriptor {
+        label: Some(key),
+        source: wgpu::ShaderSource::Wgsl(src.into()),
+    });
+    let p = Arc::new(ctx.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
+        label: Some(key),
+        layout: None,
+        module: &module,
+        entry_point: Some("main"),
+        compilation_options: Default::default(),
+        cache: None,
+    }));
+    ctx.check_errors()?;
+    ctx.pipelines.lock().unwrap_or_else(|e| e.into_inner()).insert(key.to_string(), p.clone());
+    Ok(p)
+}
+
+/// The device buffer of a wgpu tensor, checked against the binding-size limit.
+pub fn buffer<'a>(ctx: &Context, t: &'a Tensor) -> Result<&'a wgpu::Buffer> {
+    let wb = t.storage().wgpu_buffer().ok_or_else(|| Error::runtime("expected a wgpu tensor"))?;
+    if wb.capacity() as u64 > ctx.limits.max_storage_buffer_binding_size {
+        return Err(Error::NotImplemented(format!(
+            "wgpu tensors over one storage binding ({} bytes on {}) are not supported yet",
+            ctx.limits.max_storage_buffer_binding_size, ctx.info.name
+        )));
+    }
+    wb.buffer()
+}
+
+/// u32 parameters for the strided templates: shape and strides padded to 8 dims.
+pub fn u32s(values: impl IntoIterator<Item = usize>) -> Result<Vec<u32>> {
+    values
+        .into_iter()
+        .map(|v| u32::try_from(v).map_err(|_| Error::NotImplemented("wgpu kernels index with 32 bits; this tensor is too large".into())))
+        .collect()
+}
+
+pub const MAX_DIMS: usize = 8;
+
+/// Shape and strides (elements) of `t` padded to MAX_DIMS.
+pub fn dims(t: &Tensor, shape: &[usize]) -> Result<(Vec<u32>, Vec<u32>)> {
+    if shape.len() > MAX_DIMS {
+        return Err(Error::NotImplemented(format!("wgpu kernels take at most {MAX_DIMS} dimensions")));
+    }
+    let mut sh = u32s(shape.iter().copied())?;
+    let mut st = u32s(t.layout.strides.iter().map(|&s| s.max(0) as usize))?;
+    sh.resize(MAX_DIMS, 1);
+    st.resize(MAX_DIMS, 0);
+    Ok((sh, st))
+}
+
+/// Records a copy of contiguous `src` into contiguous `dst` (same dtype and size).
+pub fn copy_contiguous(ctx: &Context, src: &Tensor, dst: &Tensor) -> Result<()> {
+    let es = dst.dtype.size();
+    let (from, to, len) = (src.layout.offset * es, dst.layout.offset * es, dst.numel() * es);
+    let align = wgpu::COPY_BUFFER_ALIGNMENT as usize;
+    if from % align != 0 || to % align != 0 || len % align != 0 {
+        return Err(Error::NotImplemented(
+            "in-place wgpu ops on views not aligned to 4 bytes are not supported yet".into(),
+        ));
+    }
+    let (s, d) = (buffer(ctx, src)?, buffer(ctx, dst)?);
+    ctx.record(|enc| enc.copy_buffer_to_buffer(s, from as u64, d, to as u64, len as u64))
+}
+
+/// Runs `kernel` into `out`, or into a temporary copied into `out` when `out` shares
+/// memory with an input: one dispatch may not bind a buffer both read-only and writable.
+pub fn into_output(ctx: &Context, out: &Tensor, inputs: &[&Tensor], kernel: impl FnOnce(&Tensor) -> Result<()>) -> Result<()> {
+    if !inputs.iter().any(|t| t.same_storage(out)) {
+        return kernel(out);
+    }
+    let tmp = Tensor::empty(out.shape(), out.dtype, out.device())?;
+    kernel(&tmp)?;
+    copy_contiguous(ctx, &tmp, out)
+}
+
+/// Records one dispatch of `pipeline` over `numel` elements with these buffers bound
+/// in order, followed by the parameter buffer.
+pub fn dispatch(ctx: &Context, pipeline: &wgpu::ComputePipeline, buffers: &[&wgpu::Buffer], params: &[u32], numel: usize) -> Result<()> {
+    if numel == 0 {
+        return Ok(());
+    }
+    let pbuf = ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
+        label: Some("rustorch params"),
+        contents: bytemuck::cast_slice(params),
+        usage: wgpu::BufferUsages::STORAGE,
+    });
+    let layout = pipeline.get_bind_group_layout(0);
+    let mut entries: Vec<wgpu::BindGroupEntry> = buffers
+        .iter()
+        .enumerate()
+        .map(|(i, b)| wgpu::BindGroupEntry { binding: i as u32, resource: b.as_entire_binding() })
+        .collect();
+    entries.push(wgpu::BindGroupEntry { binding: buffers.len() as u32, resource: pbuf.as_entire_binding() });
+    let bind = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor { label: None, layout: &layout, entries: &entries });
+    let groups = numel.div_ceil(WORKGROUP as usize);
+    let max = ctx.limits.max_compute_workgroups_per_dimension as usize;
+    let (x, y) = if groups <= max { (groups, 1) } else { (max, groups.div_ceil(max)) };
+    if y > max {
+        return Err(Error::NotImplemented("tensor too large for one wgpu dispatch".into()));
+    }
+    ctx.record(|enc| {
+        let mut pass = enc.begin_compute_pass(&wgpu::ComputePassDescriptor { label: None, timestamp_writes: None });
+        pass.set_pipeline(pipeline);
+        pass.set_bind_group(0, &bind, &[]);
+        pass.dispatch_workgroups(x as u32, y as u32, 1);
+    })
+}
