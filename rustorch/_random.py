@@ -6,7 +6,7 @@ import builtins
 from . import _C, _dtype
 from ._creation import _check_grad, _like, _placed
 from ._device import resolve as _resolve_device
-from ._tensor import Tensor, _dims, _wrap
+from ._tensor import Tensor, _dims, _empty_like, _wrap
 
 Generator = _C.Generator
 default_generator = _C.default_generator
@@ -144,11 +144,7 @@ def bernoulli(input, p=None, *, generator=None, out=None):
     >>> rustorch.bernoulli(rustorch.ones(3)).tolist()
     [1.0, 1.0, 1.0]
     """
-    return _empty_as(input).bernoulli_(input if p is None else p, generator=generator)
-
-
-def _empty_as(input):
-    return _wrap(_C.empty(list(input.shape), input.dtype.name))
+    return _empty_like(input, input.dtype.name).bernoulli_(input if p is None else p, generator=generator)
 
 
 # ---- in-place fills (Tensor methods) ---------------------------------------------------------------

@@ -221,6 +221,9 @@ impl Tensor {
         let (src_given, dst_given) = (src, dst);
         let src: Vec<usize> = src.iter().map(|&d| wrap_dim(d, n)).collect::<Result<_>>()?;
         let dst: Vec<usize> = dst.iter().map(|&d| wrap_dim(d, n)).collect::<Result<_>>()?;
+        if n == 0 {
+            return Ok(self.clone()); // a 0-d tensor has one position for dim 0/-1: nothing moves
+        }
         for (name, dims, given) in [("source", &src, src_given), ("destination", &dst, dst_given)] {
             if (1..dims.len()).any(|i| dims[..i].contains(&dims[i])) {
                 return Err(Error::shape(format!(

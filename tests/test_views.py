@@ -488,3 +488,12 @@ def test_version_counter():
     w = x.view(6)
     x.mul_(3)
     assert w._version == 5
+
+
+def test_movedim_of_zero_d_tensor():
+    # found by test_no_panic: dim 0 of a 0-d tensor indexed an empty table
+    t = torch.tensor(3)
+    for src, dst in [(0, 0), (-1, 0), ([0], [-1])]:
+        assert t.movedim(src, dst).tolist() == 3
+    with pytest.raises(IndexError, match="Dimension out of range"):
+        t.movedim(1, 0)

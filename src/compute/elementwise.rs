@@ -219,7 +219,7 @@ pub fn where_(cond: &Tensor, x: Arg, y: Arg) -> Result<Tensor> {
 
 /// lerp / addcmul / addcdiv / clamp with tensor bounds, into `out` (or a new tensor).
 pub fn ternary(op: Ternary, a: Arg, b: Arg, c: Arg, value: Scalar, out: Option<&Tensor>) -> Result<Tensor> {
-    check_devices(&format!("{op:?}").to_lowercase(), &[a, b, c])?;
+    check_devices(op.name(), &[a, b, c])?;
     let mut operands = vec![a.operand(), b.operand(), c.operand()];
     if op == Ternary::Lerp {
         operands.truncate(2); // weight does not promote start/end

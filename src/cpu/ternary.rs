@@ -47,6 +47,17 @@ pub enum Ternary {
     Clamp,
 }
 
+impl Ternary {
+    pub fn name(self) -> &'static str {
+        match self {
+            Ternary::Lerp => "lerp",
+            Ternary::Addcmul => "addcmul",
+            Ternary::Addcdiv => "addcdiv",
+            Ternary::Clamp => "clamp",
+        }
+    }
+}
+
 fn real<F: Real>(op: Ternary, value: f64, a: &Tensor, b: &Tensor, c: &Tensor, out: &Tensor) -> Result<()> {
     let v = F::from_f64(value);
     let half = F::from_f64(0.5);
@@ -81,7 +92,7 @@ fn int<T: Element>(op: Ternary, value: f64, a: &Tensor, b: &Tensor, c: &Tensor, 
             let m = if x < lo { lo } else { x };
             if m > hi { hi } else { m }
         }),
-        _ => Err(Error::DTypeUnsupported { op: "lerp/addcdiv", dtype: T::DTYPE }),
+        _ => Err(Error::DTypeUnsupported { op: op.name(), dtype: T::DTYPE }),
     }
 }
 
