@@ -111,6 +111,61 @@ impl UnaryOp {
     }
 }
 
+impl UnaryOp {
+    /// The op on an integer compute type `{{T}}` (i32, u32 or native i64); predicates give
+    /// a WGSL bool. `{{NEG1}}` is the type's -1 (all ones for u32).
+    pub fn wgsl_int(self) -> Option<&'static str> {
+        use UnaryOp::*;
+        Some(match self {
+            Abs => "abs(x)",
+            Neg => "{{T}}(0) - x",
+            Sign => "select(select({{T}}(0), {{NEG1}}, x < {{T}}(0)), {{T}}(1), x > {{T}}(0))",
+            Square => "x * x",
+            Relu => "max(x, {{T}}(0))",
+            // Integers pass through the rounding ops.
+            Floor | Ceil | Round | Trunc => "x",
+            BitwiseNot => "~x",
+            LogicalNot => "x == {{T}}(0)",
+            IsNan | IsInf => "false",
+            IsFinite => "true",
+            Signbit => "x < {{T}}(0)",
+            _ => return None,
+        })
+    }
+
+    /// The op on emulated int64 (`vec2<u32>`, shaders/int64_emulated.wgsl).
+    pub fn wgsl_e64(self) -> Option<&'static str> {
+        use UnaryOp::*;
+        Some(match self {
+            Abs => "e64_abs(x)",
+            Neg => "e64_neg(x)",
+            Sign => "e64_sign(x)",
+            Square => "e64_mul(x, x)",
+            Relu => "e64_max_s(x, vec2<u32>(0u))",
+            Floor | Ceil | Round | Trunc => "x",
+            BitwiseNot => "e64_not(x)",
+            LogicalNot => "all(x == vec2<u32>(0u))",
+            IsNan | IsInf => "false",
+            IsFinite => "true",
+            Signbit => "e64_is_neg(x)",
+            _ => return None,
+        })
+    }
+
+    /// The predicates on floats, through the classify helpers (shaders/classify_*.wgsl).
+    pub fn wgsl_float_pred(self) -> Option<&'static str> {
+        use UnaryOp::*;
+        Some(match self {
+            IsNan => "rt_isnan(x)",
+            IsInf => "rt_isinf(x)",
+            IsFinite => "!rt_isnan(x) && !rt_isinf(x)",
+            Signbit => "rt_signbit(x)",
+            LogicalNot => "x == 0.0",
+            _ => return None,
+        })
+    }
+}
+
 /// The op's value on floats.
 #[inline(always)]
 pub fn unary_real<F: Real>(op: UnaryOp, x: F) -> F {
@@ -270,10 +325,10 @@ impl BinaryOp {
             Remainder => "rt_remainder(a, b)",
             Fmod => "a % b",
             Pow => "rt_pow(a, b)",
-            Atan2 => "atan2(a, b)",
+            Atan2 => "rt_atan2(a, b)",
             // NaN propagates from either side; ties give b (as the CPU kernel).
-            Maximum => "select(b, a, a > b || a != a)",
-            Minimum => "select(b, a, a < b || a != a)",
+            Maximum => "select(b, a, a > b || rt_isnan(a))",
+            Minimum => "select(b, a, a < b || rt_isnan(a))",
             Eq | Ne | Lt | Le | Gt | Ge | BitwiseAnd | BitwiseOr | BitwiseXor | BitwiseLeftShift
             | BitwiseRightShift | LogicalAnd | LogicalOr | LogicalXor => return None,
         })
@@ -283,6 +338,75 @@ impl BinaryOp {
     pub fn wgsl_f64(self) -> bool {
         use BinaryOp::*;
         matches!(self, Add | Sub | Mul | Div | DivTrunc | FloorDivide | Remainder | Fmod | Maximum | Minimum)
+    }
+}
+
+impl BinaryOp {
+    /// The op on an integer compute type `{{T}}` (i32, u32 or native i64); comparisons and
+    /// logical ops give a WGSL bool. Divisions by zero give WGSL's value (no trap on a GPU).
+    pub fn wgsl_int(self) -> Option<&'static str> {
+        use BinaryOp::*;
+        Some(match self {
+            Add => "a + b",
+            Sub => "a - b",
+            Mul => "a * b",
+            DivTrunc => "a / b",
+            Fmod => "a % b",
+            FloorDivide => "rt_floor_divide(a, b)",
+            Remainder => "rt_remainder(a, b)",
+            Pow => "rt_pow(a, b)",
+            Maximum => "max(a, b)",
+            Minimum => "min(a, b)",
+            BitwiseAnd => "a & b",
+            BitwiseOr => "a | b",
+            BitwiseXor => "a ^ b",
+            BitwiseLeftShift => "rt_shl(a, b)",
+            BitwiseRightShift => "rt_shr(a, b)",
+            Div | Atan2 => return None,
+            Eq | Ne | Lt | Le | Gt | Ge | LogicalAnd | LogicalOr | LogicalXor => return self.wgsl_compare(),
+        })
+    }
+
+    /// Comparisons (any compute type but emulated int64) and logical ops (`{{NZA}}`,
+    /// `{{NZB}}`: each side's `!= 0`), as WGSL bools.
+    pub fn wgsl_compare(self) -> Option<&'static str> {
+        use BinaryOp::*;
+        Some(match self {
+            Eq => "a == b",
+            Ne => "a != b",
+            Lt => "a < b",
+            Le => "a <= b",
+            Gt => "a > b",
+            Ge => "a >= b",
+            LogicalAnd => "{{NZA}} && {{NZB}}",
+            LogicalOr => "{{NZA}} || {{NZB}}",
+            LogicalXor => "{{NZA}} != {{NZB}}",
+            _ => return None,
+        })
+    }
+
+    /// The op on emulated int64; None where the emulation has no exact version (division,
+    /// remainder, power, shifts): those raise a TypeError naming the adapter.
+    pub fn wgsl_e64(self) -> Option<&'static str> {
+        use BinaryOp::*;
+        Some(match self {
+            Add => "e64_add(a, b)",
+            Sub => "e64_sub(a, b)",
+            Mul => "e64_mul(a, b)",
+            Maximum => "e64_max_s(a, b)",
+            Minimum => "e64_min_s(a, b)",
+            BitwiseAnd => "e64_and(a, b)",
+            BitwiseOr => "e64_or(a, b)",
+            BitwiseXor => "e64_xor(a, b)",
+            Eq => "e64_eq(a, b)",
+            Ne => "!e64_eq(a, b)",
+            Lt => "e64_lt_s(a, b)",
+            Le => "e64_le_s(a, b)",
+            Gt => "e64_lt_s(b, a)",
+            Ge => "e64_le_s(b, a)",
+            LogicalAnd | LogicalOr | LogicalXor => return self.wgsl_compare(),
+            _ => return None,
+        })
     }
 }
 

@@ -256,11 +256,8 @@ impl Tensor {
 
     /// Always a new contiguous copy (`clone()`).
     pub fn clone_contiguous(&self) -> Result<Tensor> {
-        if self.device() != Device::Cpu {
-            return Err(crate::compute::no_kernel("clone", self.device()));
-        }
         let out = Tensor::empty(self.shape(), self.dtype, self.device())?;
-        crate::cpu::copy::cast_into(self, &out)?;
+        crate::compute::cast_into(self, &out)?;
         Ok(out)
     }
 

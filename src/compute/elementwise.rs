@@ -1,7 +1,7 @@
 //! Elementwise entry points: dtype rules per op kind, broadcasting, in-place
 //! and out= validation, then the kernel.
 
-use super::{broadcast_all, check_devices, check_out, kernel_dtype, materialize, to_dtype, write_via, Arg};
+use super::{broadcast_all, check_out, kernel_dtype, materialize, to_dtype, write_via, Arg};
 use crate::cpu;
 use crate::cpu::ternary::Ternary;
 use crate::dtype::{default_float, result_type, DType, Scalar};
@@ -9,7 +9,7 @@ use crate::error::{Error, Result};
 use crate::ops::{BinaryKind, BinaryOp, UnaryKind, UnaryOp};
 use crate::storage::Device;
 use crate::tensor::Tensor;
-use crate::wgpu::elementwise as wgpu_ew;
+use crate::wgpu::map::{self, MapOp};
 
 const NEG_BOOL: &str = "Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.";
 
@@ -72,13 +72,7 @@ fn unary_write(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
     let (compute, res) = unary_dtypes(op, x.dtype)?;
     check_out(out, x.shape(), res)?;
     if device != Device::Cpu {
-        // The float templates: input and output in the compute dtype, output contiguous.
-        if x.dtype == compute && out.dtype == res && out.is_contiguous() && !super::clashes(out, &[x])
-            && wgpu_ew::has_unary(op, compute)
-        {
-            return wgpu_ew::unary(op, x, out);
-        }
-        return Err(super::no_kernel(op.name(), device));
+        return map::run(MapOp::Unary(op), &[(Arg::T(x), compute)], compute, &[], out);
     }
     // Rounding ops leave integers as they are.
     if op.kind() == UnaryKind::Rounding && !compute.is_float() {
@@ -131,6 +125,11 @@ fn binary_dtypes(op: BinaryOp, a: Arg, b: Arg) -> Result<(DType, DType)> {
                 };
                 return Err(Error::DTypeUnsupported { op: name, dtype: common });
             }
+            // Checked here rather than in the kernel: every device refuses the same way.
+            if common == DType::Bool && matches!(op, BinaryOp::BitwiseLeftShift | BinaryOp::BitwiseRightShift) {
+                let name = if op == BinaryOp::BitwiseLeftShift { "lshift_cpu" } else { "rshift_cpu" };
+                return Err(Error::DTypeUnsupported { op: name, dtype: common });
+            }
             (common, common)
         }
     })
@@ -159,15 +158,13 @@ fn binary_write(op: BinaryOp, a: Arg, b: Arg, out: &Tensor) -> Result<()> {
     let shape = broadcast_all(&[a, b])?;
     check_out(out, &shape, res)?;
     if device != Device::Cpu {
-        let same_dtype = |x: Arg| x.dtype().is_none_or(|d| d == compute);
-        if same_dtype(a) && same_dtype(b) && out.dtype == res && out.is_contiguous() && wgpu_ew::has_binary(op, compute) {
-            let ta = super::materialize_on(a, compute, &shape, device)?;
-            let tb = super::materialize_on(b, compute, &shape, device)?;
-            if !super::clashes(out, &[&ta, &tb]) {
-                return wgpu_ew::binary(op, &ta, &tb, out);
-            }
+        if !compute.is_float() && op == BinaryOp::Pow && matches!(b, Arg::S(s) if s.to_i64() < 0) {
+            return Err(Error::runtime("Integers to negative integer powers are not allowed."));
         }
-        return Err(super::no_kernel(op.name(), device));
+        // Integer division by zero is not checked here: that would wait for the device
+        // (CUDA does not check either); WGSL defines x / 0 as x.
+        let (ba, bb) = (broadcast_arg(a, &shape)?, broadcast_arg(b, &shape)?);
+        return map::run(MapOp::Binary(op), &[(arg(&ba, a), compute), (arg(&bb, b), compute)], compute, &[], out);
     }
     let kd = kernel_dtype(compute);
     let (ta, tb) = (materialize(a, kd, &shape)?, materialize(b, kd, &shape)?);
@@ -185,6 +182,19 @@ fn binary_write(op: BinaryOp, a: Arg, b: Arg, out: &Tensor) -> Result<()> {
     write_via(out, kout, &[&ta, &tb], |o| cpu::binary::binary(op, &ta, &tb, o))
 }
 
+/// A tensor argument viewed at `shape` (None for Python numbers).
+fn broadcast_arg(a: Arg, shape: &[usize]) -> Result<Option<Tensor>> {
+    match a {
+        Arg::T(t) => Ok(Some(t.broadcast_to(shape)?)),
+        Arg::S(_) => Ok(None),
+    }
+}
+
+/// The broadcast view when there is one, else the original argument.
+fn arg<'a>(b: &'a Option<Tensor>, a: Arg<'a>) -> Arg<'a> {
+    b.as_ref().map(Arg::T).unwrap_or(a)
+}
+
 /// `alpha * b` for add/sub's `alpha=`, with PyTorch's checks.
 pub fn scale_alpha<'a>(a: Arg, b: Arg, alpha: Scalar, keep: &'a mut Option<Tensor>) -> Result<Arg<'a>> {
     let common = result_type(&[a.operand(), b.operand()]);
@@ -194,14 +204,14 @@ pub fn scale_alpha<'a>(a: Arg, b: Arg, alpha: Scalar, keep: &'a mut Option<Tenso
     if matches!(alpha, Scalar::Bool(_)) && common != DType::Bool {
         return Err(Error::runtime("Boolean alpha only supported for Boolean results."));
     }
-    let bt = materialize(b, common, b.shape())?;
+    let bt = super::materialize_on(b, common, b.shape(), super::device_of(&[a, b])?)?;
     *keep = Some(binary(BinaryOp::Mul, Arg::T(&bt), Arg::S(alpha))?);
     Ok(keep.as_ref().map(Arg::T).unwrap_or(Arg::S(alpha)))
 }
 
 /// `torch.where(cond, x, y)`.
 pub fn where_(cond: &Tensor, x: Arg, y: Arg) -> Result<Tensor> {
-    check_devices("where", &[Arg::T(cond), x, y])?;
+    let device = super::device_of(&[Arg::T(cond), x, y])?;
     if cond.dtype != DType::Bool && cond.dtype != DType::U8 {
         return Err(Error::runtime(format!(
             "where expected condition to be a boolean tensor, but got a tensor with dtype {}",
@@ -210,16 +220,21 @@ pub fn where_(cond: &Tensor, x: Arg, y: Arg) -> Result<Tensor> {
     }
     let res = result_type(&[x.operand(), y.operand()]);
     let shape = broadcast_all(&[Arg::T(cond), x, y])?;
+    let out = Tensor::empty(&shape, res, device)?;
+    if device != Device::Cpu {
+        let (bc, bx, by) = (cond.broadcast_to(&shape)?, broadcast_arg(x, &shape)?, broadcast_arg(y, &shape)?);
+        map::run(MapOp::Where, &[(Arg::T(&bc), DType::Bool), (arg(&bx, x), res), (arg(&by, y), res)], res, &[], &out)?;
+        return Ok(out);
+    }
     let c = materialize(Arg::T(cond), DType::Bool, &shape)?;
     let (tx, ty) = (materialize(x, res, &shape)?, materialize(y, res, &shape)?);
-    let out = Tensor::empty(&shape, res, cond.device())?;
     cpu::ternary::where_(&c, &tx, &ty, &out)?;
     Ok(out)
 }
 
 /// lerp / addcmul / addcdiv / clamp with tensor bounds, into `out` (or a new tensor).
 pub fn ternary(op: Ternary, a: Arg, b: Arg, c: Arg, value: Scalar, out: Option<&Tensor>) -> Result<Tensor> {
-    check_devices(op.name(), &[a, b, c])?;
+    let device = super::device_of(&[a, b, c])?;
     let mut operands = vec![a.operand(), b.operand(), c.operand()];
     if op == Ternary::Lerp {
         operands.truncate(2); // weight does not promote start/end
@@ -241,18 +256,26 @@ pub fn ternary(op: Ternary, a: Arg, b: Arg, c: Arg, value: Scalar, out: Option<&
         return Err(Error::DTypeUnsupported { op: name, dtype: res });
     }
     let shape = broadcast_all(&[a, b, c])?;
-    let kd = kernel_dtype(res);
-    let (ta, tb, tc) = (materialize(a, kd, &shape)?, materialize(b, kd, &shape)?, materialize(c, kd, &shape)?);
     let existing = out.is_some();
     let out = match out {
         Some(o) => {
+            super::device_of(&[a, b, c, Arg::T(o)])?;
             super::check_partial_overlap(o, &[a, b, c])?;
             check_out(o, &shape, res)?;
             o.clone()
         }
-        None => Tensor::empty(&shape, res, crate::storage::Device::Cpu)?,
+        None => Tensor::empty(&shape, res, device)?,
     };
-    write_via(&out, kd, &[&ta, &tb, &tc], |o| cpu::ternary::ternary(op, value.to_f64(), &ta, &tb, &tc, o))?;
+    if device != Device::Cpu {
+        let (ba, bb, bc) = (broadcast_arg(a, &shape)?, broadcast_arg(b, &shape)?, broadcast_arg(c, &shape)?);
+        let inputs = [(arg(&ba, a), res), (arg(&bb, b), res), (arg(&bc, c), res)];
+        let extras: &[Scalar] = if matches!(op, Ternary::Addcmul | Ternary::Addcdiv) { &[value] } else { &[] };
+        map::run(MapOp::Ternary(op), &inputs, res, extras, &out)?;
+    } else {
+        let kd = kernel_dtype(res);
+        let (ta, tb, tc) = (materialize(a, kd, &shape)?, materialize(b, kd, &shape)?, materialize(c, kd, &shape)?);
+        write_via(&out, kd, &[&ta, &tb, &tc], |o| cpu::ternary::ternary(op, value.to_f64(), &ta, &tb, &tc, o))?;
+    }
     if existing {
         out.bump_version();
     }
@@ -263,7 +286,7 @@ pub fn ternary(op: Ternary, a: Arg, b: Arg, c: Arg, value: Scalar, out: Option<&
 pub fn clamp(x: &Tensor, min: Option<Arg>, max: Option<Arg>, out: Option<&Tensor>) -> Result<Tensor> {
     let mut all = vec![Arg::T(x)];
     all.extend(min.iter().chain(max.iter()).copied());
-    super::check_devices("clamp", &all)?;
+    super::device_of(&all)?;
     let run = |op: BinaryOp, bound: Arg| -> Result<Tensor> {
         match out {
             Some(o) => binary_into(op, Arg::T(x), bound, o).map(|_| o.clone()),
@@ -290,10 +313,10 @@ pub fn clamp(x: &Tensor, min: Option<Arg>, max: Option<Arg>, out: Option<&Tensor
 
 /// `torch.nan_to_num`: NaN and +-inf replaced; integers pass through.
 pub fn nan_to_num(x: &Tensor, nan: f64, posinf: Option<f64>, neginf: Option<f64>, out: Option<&Tensor>) -> Result<Tensor> {
-    check_devices("nan_to_num", &[Arg::T(x)])?;
     let existing = out.is_some();
     let out = match out {
         Some(o) => {
+            super::device_of(&[Arg::T(x), Arg::T(o)])?;
             check_out(o, x.shape(), x.dtype)?;
             o.clone()
         }
@@ -314,6 +337,11 @@ pub fn nan_to_num(x: &Tensor, nan: f64, posinf: Option<f64>, neginf: Option<f64>
         _ => f64::MAX,
     };
     let (pi, ni) = (posinf.unwrap_or(max), neginf.unwrap_or(-max));
+    if x.device() != Device::Cpu {
+        let extras = [Scalar::Float(nan), Scalar::Float(pi), Scalar::Float(ni)];
+        map::run(MapOp::NanToNum, &[(Arg::T(x), x.dtype)], x.dtype, &extras, &out)?;
+        return Ok(out);
+    }
     let kd = kernel_dtype(x.dtype);
     let xin = to_dtype(x, kd)?;
     write_via(&out, kd, &[&xin], |o| match kd {

@@ -53,12 +53,33 @@ pub fn to_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
     if t.dtype == dtype {
         return Ok(t.clone());
     }
-    if t.device() != Device::Cpu {
-        return Err(no_kernel("to", t.device()));
-    }
     let out = Tensor::empty(t.shape(), dtype, t.device())?;
-    cpu::copy::cast_into(t, &out)?;
+    cast_into(t, &out)?;
     Ok(out)
+}
+
+/// `dst[...] = src[...]` converting dtypes on their (shared) device; `src` already
+/// has `dst`'s shape (broadcast views are fine); `dst` does not overlap itself.
+pub fn cast_into(src: &Tensor, dst: &Tensor) -> Result<()> {
+    match dst.device() {
+        Device::Cpu => cpu::copy::cast_into(src, dst),
+        Device::Wgpu(_) => {
+            use crate::wgpu::map::{run, MapOp};
+            run(MapOp::Copy, &[(Arg::T(src), dst.dtype)], dst.dtype, &[], dst)
+        }
+    }
+}
+
+/// Every element of `dst` set to `value` (converted to its dtype) on its device.
+pub fn fill_raw(dst: &Tensor, value: Scalar) -> Result<()> {
+    match dst.device() {
+        Device::Cpu => cpu::copy::fill(dst, value),
+        Device::Wgpu(_) => {
+            use crate::wgpu::map::{run, MapOp};
+            let v = if dst.dtype == DType::Bool { Scalar::Bool(value.to_f64() != 0.0) } else { value };
+            run(MapOp::Copy, &[(Arg::S(v), dst.dtype)], dst.dtype, &[], dst)
+        }
+    }
 }
 
 /// A 0-d tensor holding `s` converted to `dtype`.
@@ -204,15 +225,14 @@ pub fn write_via(out: &Tensor, kernel_out: DType, inputs: &[&Tensor], kernel: im
 
 /// `dst.copy_(src)`: broadcast + dtype conversion.
 pub fn copy_into(dst: &Tensor, src: &Tensor) -> Result<()> {
-    if dst.device() != src.device() {
+    let moved;
+    let src = if dst.device() != src.device() {
         // A copy across devices: bring `src` over, then copy on `dst`'s device.
-        let moved = to_device(src, dst.device())?;
-        if dst.device() == Device::Cpu {
-            return copy_into(dst, &moved);
-        }
-        return Err(no_kernel("copy_", dst.device()));
-    }
-    check_devices("copy_", &[Arg::T(dst), Arg::T(src)])?;
+        moved = to_device(src, dst.device())?;
+        &moved
+    } else {
+        src
+    };
     if dst.layout.has_internal_overlap() {
         return Err(Error::shape(
             "unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.",
@@ -227,13 +247,12 @@ pub fn copy_into(dst: &Tensor, src: &Tensor) -> Result<()> {
         ))
     })?;
     let s = if clashes(dst, &[&s]) { s.clone_contiguous()? } else { s };
-    cpu::copy::cast_into(&s, dst)?;
+    cast_into(&s, dst)?;
     dst.bump_version();
     Ok(())
 }
 
 pub fn fill(dst: &Tensor, value: Scalar) -> Result<()> {
-    check_devices("fill_", &[Arg::T(dst)])?;
     if dst.layout.has_internal_overlap() {
         // Every alias receives the same value: well defined, unlike other writes.
         let base = dst.with_layout(crate::layout::Layout {
@@ -241,9 +260,9 @@ pub fn fill(dst: &Tensor, value: Scalar) -> Result<()> {
             strides: dst.layout.strides.clone(),
             offset: dst.layout.offset,
         });
-        cpu::copy::fill(&base, value)?;
+        fill_raw(&base, value)?;
     } else {
-        cpu::copy::fill(dst, value)?;
+        fill_raw(dst, value)?;
     }
     dst.bump_version();
     Ok(())

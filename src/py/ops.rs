@@ -5,7 +5,7 @@ use super::convert::{dtype, opt_dtype, scalar, usizes, Val};
 use super::tensor::{run, wrap, PyTensor};
 use crate::compute::{self, creation, elementwise as ew, reduce as red};
 use crate::cpu::ternary::Ternary;
-use crate::dtype::{Operand, Scalar};
+use crate::dtype::{DType, Operand, Scalar};
 use crate::ops::{BinaryOp, ReduceOp, UnaryOp};
 use crate::storage::{Device, Storage};
 use crate::tensor::Tensor;
@@ -377,12 +377,16 @@ pub fn cpu_empty_cache() {
 /// (op name, has an f64 kernel) for each op of a family with a wgpu kernel.
 type KernelList = Vec<(&'static str, bool)>;
 
-/// Ops with a wgpu kernel: (unary, binary).
+/// The elementwise ops on wgpu: (unary, binary), each (name, has a float64 kernel).
+/// Every op has kernels for the other dtypes; WGSL has no f64 transcendentals.
 #[pyfunction]
 pub fn wgpu_ops() -> (KernelList, KernelList) {
+    use crate::wgpu::dtypes::Caps;
+    use crate::wgpu::map::{expression, MapOp};
+    let f64 = |op| expression(op, DType::F64, Caps { int64: true }).is_some();
     (
-        UnaryOp::ALL.iter().filter(|o| o.wgsl().is_some()).map(|o| (o.name(), o.wgsl_f64())).collect(),
-        BinaryOp::ALL.iter().filter(|o| o.wgsl().is_some()).map(|o| (o.name(), o.wgsl_f64())).collect(),
+        UnaryOp::ALL.iter().map(|&o| (o.name(), f64(MapOp::Unary(o)))).collect(),
+        BinaryOp::ALL.iter().map(|&o| (o.name(), f64(MapOp::Binary(o)))).collect(),
     )
 }
 

@@ -90,7 +90,11 @@ fn init() -> Init {
     let info = adapter.get_info();
     let limits = adapter.limits();
     let wanted_features = wgpu::Features::SHADER_F64 | wgpu::Features::SHADER_F16 | wgpu::Features::SHADER_INT64 | wgpu::Features::SUBGROUP;
-    let features = adapter.features() & wanted_features;
+    let mut features = adapter.features() & wanted_features;
+    // Tests force the emulated int64 path (u32 pairs) on adapters that have SHADER_INT64.
+    if std::env::var("RUSTORCH_WGPU_NO_INT64").as_deref() == Ok("1") {
+        features.remove(wgpu::Features::SHADER_INT64);
+    }
     let (device, queue) = pollster::block_on(adapter.request_device(&wgpu::DeviceDescriptor {
         label: Some("rustorch"),
         required_features: features,

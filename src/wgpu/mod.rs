@@ -4,8 +4,13 @@
 //! one, it raises NotImplementedError on this device (never a silent CPU fallback).
 
 pub mod context;
-pub mod elementwise;
+pub mod dtypes;
+#[cfg(test)]
+mod int64_emulated_tests;
 pub mod launch;
+pub mod map;
+#[cfg(test)]
+mod map_tests;
 pub mod pool;
 pub mod queue;
 pub mod template;

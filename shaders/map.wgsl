@@ -1,0 +1,28 @@
+// The elementwise family: out[o] = OP(a[ia], b[ib], c[ic]) over the N-d index of each output
+// element. Every operand (and the output) is read through its own offset and strides, so views,
+// broadcasts and non-contiguous outputs need no copies; dtype conversions happen in the loads
+// and the store (see src/wgpu/dtypes.rs). Operands that are Python numbers are parameters.
+// Params (u32): [0] numel, [1] ndim, [2..6] offsets of a, b, c, out, [8..16] shape,
+// [16..24] [24..32] [32..40] strides of a, b, c, [40..48] out strides, [48..56] scalars.
+{{BINDINGS}}
+@group(0) @binding({{PBIND}}) var<storage, read> p: array<u32>;
+
+{{FUNCTIONS}}
+
+@compute @workgroup_size({{WG}})
+fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>) {
+    // Two-dimensional grids carry more than 65,535 workgroups.
+    let i = gid.x + gid.y * nwg.x * {{WG}}u;
+    if (i >= p[0]) {
+        return;
+    }
+    var rem = i;
+    var o = vec4<u32>(p[2], p[3], p[4], p[5]);
+    for (var d = i32(p[1]) - 1; d >= 0; d = d - 1) {
+        let u = u32(d);
+        let s = p[8u + u];
+        o = o + (rem % s) * vec4<u32>(p[16u + u], p[24u + u], p[32u + u], p[40u + u]);
+        rem = rem / s;
+    }
+{{BODY}}
+}

@@ -1,0 +1,396 @@
+//! The elementwise family on wgpu (`shaders/map.wgsl`): unary, binary and ternary ops,
+//! `where`, casts/copies and fills, one generated module per (op, operand dtypes,
+//! compute dtype, output dtype). Operands and the output are read and written through
+//! their own strides with dtype conversions fused into the loads and the store, so
+//! views, broadcasts, `out=` tensors of other dtypes and in-place ops need no temporaries.
+
+use super::dtypes::{self, convert, scalar_expr, scalar_words, val, Caps, Val};
+use super::launch::{buffer, dispatch, pipeline, u32s, MAX_DIMS};
+use super::template::{expand, with_helpers, WORKGROUP};
+use crate::compute::Arg;
+use crate::cpu::ternary::Ternary;
+use crate::dtype::{DType, Scalar};
+use crate::error::{Error, Result};
+use crate::ops::{BinaryKind, BinaryOp, UnaryKind, UnaryOp};
+use crate::tensor::Tensor;
+
+pub const MAP: &str = include_str!("../../shaders/map.wgsl");
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum MapOp {
+    Unary(UnaryOp),
+    Binary(BinaryOp),
+    /// `value` (addcmul/addcdiv) is the extra scalar e0.
+    Ternary(Ternary),
+    /// `where(a, b, c)`: `a` computes as bool.
+    Where,
+    /// Conversion only (casts, copies; a fill is a copy of a Python number).
+    Copy,
+    /// Extra scalars e0, e1, e2: the replacements of NaN, +inf, -inf.
+    NanToNum,
+}
+
+impl MapOp {
+    pub fn name(self) -> &'static str {
+        match self {
+            MapOp::Unary(u) => u.name(),
+            MapOp::Binary(b) => b.name(),
+            MapOp::Ternary(t) => t.name(),
+            MapOp::Where => "where",
+            MapOp::Copy => "copy_",
+            MapOp::NanToNum => "nan_to_num",
+        }
+    }
+    fn arity(self) -> usize {
+        match self {
+            MapOp::Unary(_) | MapOp::Copy | MapOp::NanToNum => 1,
+            MapOp::Binary(_) => 2,
+            MapOp::Ternary(_) | MapOp::Where => 3,
+        }
+    }
+}
+
+/// The op's WGSL expression in `compute`, and whether it yields a WGSL bool.
+/// None: no kernel for this dtype on this adapter.
+pub fn expression(op: MapOp, compute: DType, caps: Caps) -> Option<(String, bool)> {
+    let v = val(compute, caps);
+    let (e, is_bool): (&str, bool) = match op {
+        MapOp::Copy => ("x", false),
+        MapOp::Where => ("select(c, b, a != 0u)", false),
+        MapOp::NanToNum => (if v.is_float() { "rt_nan_to_num(x, e0, e1, e2)" } else { "x" }, false),
+        MapOp::Unary(u) => {
+            let pred = u.kind() == UnaryKind::Predicate;
+            let e = match v {
+                Val::F32 | Val::F64 if pred => u.wgsl_float_pred(),
+                Val::F64 if !u.wgsl_f64() => None,
+                Val::F32 | Val::F64 => u.wgsl(),
+                _ if compute == DType::Bool && u == UnaryOp::BitwiseNot => Some("x ^ 1u"),
+                Val::E64 => u.wgsl_e64(),
+                _ => u.wgsl_int(),
+            };
+            (e?, pred)
+        }
+        MapOp::Binary(b) => {
+            let boolean = matches!(b.kind(), BinaryKind::Compare | BinaryKind::Logical);
+            let e = match v {
+                Val::E64 => b.wgsl_e64(),
+                _ if boolean => b.wgsl_compare(),
+                Val::F64 if !b.wgsl_f64() => None,
+                Val::F32 | Val::F64 => b.wgsl(),
+                _ => b.wgsl_int(),
+            };
+            (e?, boolean)
+        }
+        MapOp::Ternary(t) => {
+            let e = match (t, v) {
+                (Ternary::Lerp, Val::F32 | Val::F64) => "rt_lerp(a, b, c)",
+                (Ternary::Addcdiv, Val::F32 | Val::F64) => "a + e0 * (b / c)",
+                (Ternary::Clamp, Val::F32 | Val::F64) => "rt_clamp(a, b, c)",
+                (Ternary::Addcmul, Val::E64) => "e64_add(a, e64_mul(e64_mul(e0, b), c))",
+                (Ternary::Clamp, Val::E64) => "e64_min_s(e64_max_s(a, b), c)",
+                (Ternary::Addcmul, _) => "a + e0 * b * c",
+                (Ternary::Clamp, _) => "min(max(a, b), c)",
+                _ => return None,
+            };
+            (e, false)
+        }
+    };
+    let neg1 = match v {
+        Val::U32 => "0xffffffffu",
+        Val::I64 => "i64(-1)",
+        _ => "-1",
+    };
+    let e = expand(e, &[("NZA", &v.nonzero("a")), ("NZB", &v.nonzero("b")), ("NEG1", neg1), ("T", v.wgsl())]);
+    Some((e, is_bool))
+}
+
+/// An operand as the kernel sees it: a tensor's storage dtype, or a Python number.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+enum Source {
+    Tensor(DType),
+    /// Read through the output's binding (the same storage: one dispatch may not bind
+    /// a buffer both read-only and writable).
+    Output(DType),
+    Scalar,
+}
+
+/// The WGSL module for `op`, operands `(source, compute dtype)`, the op's compute
+/// dtype and the output dtype.
+fn source(op: MapOp, operands: &[(Source, DType)], compute: DType, out: DType, extras: usize, f64_scalars: bool, caps: Caps) -> Option<String> {
+    let (expr, is_bool) = expression(op, compute, caps)?;
+    let cv = val(compute, caps);
+    let names = if op.arity() == 1 { ["x", "", ""] } else { ["a", "b", "c"] };
+    let comps = ["x", "y", "z"];
+    let (mut bindings, mut functions, mut body) = (String::new(), String::new(), String::new());
+    let mut k = 0;
+    for (j, &(src, d)) in operands.iter().enumerate() {
+        let load = format!("load{j}");
+        match src {
+            Source::Tensor(sd) => {
+                bindings.push_str(&dtypes::input_decl(&format!("in{j}"), k, sd, caps));
+                k += 1;
+                let raw = dtypes::load_fn(&format!("{load}_raw"), &format!("in{j}"), sd, caps);
+                functions.push_str(&raw);
+                functions.push_str(&format!(
+                    "fn {load}(i: u32) -> {} {{\n    return {};\n}}\n",
+                    val(d, caps).wgsl(),
+                    convert(&format!("{load}_raw(i)"), val(sd, caps), d, caps)
+                ));
+            }
+            Source::Output(sd) => {
+                functions.push_str(&dtypes::load_fn(&format!("{load}_raw"), "out", sd, caps).replace("out[", "OUTWORD["));
+                functions.push_str(&format!(
+                    "fn {load}(i: u32) -> {} {{\n    return {};\n}}\n",
+                    val(d, caps).wgsl(),
+                    convert(&format!("{load}_raw(i)"), val(sd, caps), d, caps)
+                ));
+            }
+            Source::Scalar => {
+                let e = scalar_expr(j, val(d, caps));
+                functions.push_str(&format!("fn {load}(i: u32) -> {} {{\n    return {e};\n}}\n", val(d, caps).wgsl()));
+            }
+        }
+        body.push_str(&format!("    let {} = {load}(o.{});\n", names[j], comps[j]));
+    }
+    // Packed outputs are atomic words: reads through the output binding load atomically.
+    let functions = if dtypes::is_packed(out) {
+        regex_free_replace_words(&functions)
+    } else {
+        functions.replace("OUTWORD[", "out[")
+    };
+    bindings.push_str(&dtypes::output_decl("out", k, out, caps));
+    k += 1;
+    if f64_scalars {
+        bindings.push_str(&format!("@group(0) @binding({k}) var<storage, read> sc: array<f64>;\n"));
+        k += 1;
+    }
+    for e in 0..extras {
+        body.push_str(&format!("    let e{e} = {};\n", scalar_expr(op.arity() + e, cv)));
+    }
+    let mut functions = functions + &dtypes::store_fn("store", "out", out, caps);
+    let (result, rv) = if is_bool { (format!("select(0u, 1u, {expr})"), Val::U32) } else { (expr, cv) };
+    body.push_str(&format!("    store(o.w, {});", convert(&result, rv, out, caps)));
+    let helpers = with_helpers(&(functions.clone() + &body), cv);
+    functions.push_str(&helpers);
+    let wg = WORKGROUP.to_string();
+    Some(expand(MAP, &[
+        ("BINDINGS", &bindings),
+        ("PBIND", &k.to_string()),
+        ("FUNCTIONS", &functions),
+        ("BODY", &body),
+        ("WG", &wg),
+    ]))
+}
+
+/// `OUTWORD[expr]` -> `atomicLoad(&out[expr])` (brackets may nest one level).
+fn regex_free_replace_words(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find("OUTWORD[") {
+        out.push_str(&rest[..pos]);
+        let after = &rest[pos + "OUTWORD[".len()..];
+        let mut depth = 1;
+        let mut end = after.len();
+        for (i, ch) in after.char_indices() {
+            match ch {
+                '[' => depth += 1,
+                ']' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        end = i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        out.push_str(&format!("atomicLoad(&out[{}])", &after[..end]));
+        rest = &after[(end + 1).min(after.len())..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether wgpu has a kernel for `op` computing in `compute` (for the op lists and tests).
+pub fn has_kernel(op: MapOp, compute: DType) -> Result<bool> {
+    let ctx = super::context()?;
+    Ok(expression(op, compute, Caps::of(&ctx)).is_some())
+}
+
+/// Merges dims that every operand walks contiguously, and drops size-1 dims: fewer
+/// index steps per element (a contiguous op becomes one dim).
+fn coalesce(shape: &[usize], strides: &mut [Vec<usize>]) -> Vec<usize> {
+    let keep: Vec<usize> = (0..shape.len()).filter(|&d| shape[d] != 1).collect();
+    let mut sh: Vec<usize> = keep.iter().map(|&d| shape[d]).collect();
+    for s in strides.iter_mut() {
+        *s = keep.iter().map(|&d| s[d]).collect();
+    }
+    let mut d = sh.len();
+    while d > 1 {
+        d -= 1;
+        if strides.iter().all(|s| s[d - 1] == s[d] * sh[d]) {
+            sh[d - 1] *= sh[d];
+            sh.remove(d);
+            for s in strides.iter_mut() {
+                let inner = s.remove(d);
+                s[d - 1] = inner;
+            }
+        }
+    }
+    sh
+}
+
+/// `out = op(inputs...)`: each input an `Arg` with the dtype it computes in (already
+/// broadcast to `out`'s shape); `compute` the op's dtype; `extras` its extra scalars.
+pub fn run(op: MapOp, inputs: &[(Arg, DType)], compute: DType, extras: &[Scalar], out: &Tensor) -> Result<()> {
+    let ctx = super::context()?;
+    let caps = Caps::of(&ctx);
+    if expression(op, compute, caps).is_none() {
+        return Err(no_kernel_for(&ctx, op.name(), compute, caps));
+    }
+    if out.numel() == 0 {
+        return Ok(());
+    }
+    for &(a, d) in inputs {
+        check_dtype(&ctx, a.dtype().unwrap_or(d), caps)?;
+    }
+    check_dtype(&ctx, out.dtype, caps)?;
+    let sources: Vec<(Source, DType)> = inputs
+        .iter()
+        .map(|&(a, d)| match a {
+            Arg::T(t) if t.same_storage(out) => (Source::Output(t.dtype), d),
+            Arg::T(t) => (Source::Tensor(t.dtype), d),
+            Arg::S(_) => (Source::Scalar, d),
+        })
+        .collect();
+    let mut key = format!("map/{}/{}/{}", op.name(), compute.name(), out.dtype.name());
+    for (s, d) in &sources {
+        key.push_str(&format!("/{s:?}:{}", d.name()));
+    }
+    let f64_scalars = f64_scalars(inputs, compute, extras, caps);
+    let p = pipeline(&ctx, &key, || source(op, &sources, compute, out.dtype, extras.len(), f64_scalars, caps))?;
+    // Strides (in elements) of each operand and the output, then coalesced dims.
+    let nd = out.ndim();
+    let mut strides: Vec<Vec<usize>> = Vec::with_capacity(4);
+    let mut offsets = [0usize; 4];
+    for (j, &(a, _)) in inputs.iter().enumerate() {
+        match a {
+            Arg::T(t) => {
+                strides.push(t.layout.strides.iter().map(|&s| s.max(0) as usize).collect());
+                offsets[j] = t.layout.offset;
+            }
+            Arg::S(_) => strides.push(vec![0; nd]),
+        }
+    }
+    while strides.len() < 3 {
+        strides.push(vec![0; nd]);
+    }
+    strides.push(out.layout.strides.iter().map(|&s| s.max(0) as usize).collect());
+    offsets[3] = out.layout.offset;
+    let shape = coalesce(out.shape(), &mut strides);
+    if shape.len() > MAX_DIMS {
+        return Err(Error::NotImplemented(format!("wgpu kernels take at most {MAX_DIMS} dimensions after merging")));
+    }
+    let mut params = vec![0u32; 56];
+    params[0] = u32s([out.numel()])?[0];
+    params[1] = shape.len() as u32;
+    for (j, &o) in offsets.iter().enumerate() {
+        params[2 + j] = u32s([o])?[0];
+    }
+    for (d, &s) in shape.iter().enumerate() {
+        params[8 + d] = u32s([s])?[0];
+    }
+    for (j, st) in strides.iter().enumerate() {
+        for (d, &s) in st.iter().enumerate() {
+            params[16 + 8 * j + d] = u32s([s])?[0];
+        }
+    }
+    // Python numbers: operand j in slot j, the extras after the operands.
+    let mut f64s = [0f64; 4];
+    let mut slot = |k: usize, s: Scalar, d: DType| {
+        let [lo, hi] = scalar_words(s, val(d, caps));
+        params[48 + 2 * k] = lo;
+        params[49 + 2 * k] = hi;
+        f64s[k] = s.to_f64();
+    };
+    for (j, &(a, d)) in inputs.iter().enumerate() {
+        if let Arg::S(s) = a {
+            slot(j, s, d);
+        }
+    }
+    for (e, &s) in extras.iter().enumerate() {
+        slot(op.arity() + e, s, compute);
+    }
+    let mut bufs: Vec<&wgpu::Buffer> = Vec::with_capacity(5);
+    for &(a, _) in inputs {
+        if let Arg::T(t) = a {
+            if !t.same_storage(out) {
+                bufs.push(buffer(&ctx, t)?);
+            }
+        }
+    }
+    bufs.push(buffer(&ctx, out)?);
+    let sc;
+    if f64_scalars {
+        sc = crate::wgpu::transfer::upload(&Tensor::from_slice(&f64s, &[4])?)?;
+        bufs.push(buffer(&ctx, &sc)?);
+    }
+    dispatch(&ctx, &p, &bufs, &params, out.numel())
+}
+
+/// Whether any Python number of the op is an f64: those travel in a small buffer
+/// (`sc`) rather than in the u32 parameters.
+fn f64_scalars(inputs: &[(Arg, DType)], compute: DType, extras: &[Scalar], caps: Caps) -> bool {
+    (val(compute, caps) == Val::F64 && !extras.is_empty())
+        || inputs.iter().any(|&(a, d)| matches!(a, Arg::S(_)) && val(d, caps) == Val::F64)
+}
+
+/// Errors for a dtype the adapter cannot store (as PyTorch's MPS backend words it).
+pub fn check_dtype(ctx: &super::Context, d: DType, _caps: Caps) -> Result<()> {
+    if d == DType::F64 && !ctx.features.contains(wgpu::Features::SHADER_F64) {
+        return Err(Error::Type(format!(
+            "Cannot compute in {} on the wgpu device {}: the adapter does not support it (no SHADER_F64)",
+            d.name(),
+            ctx.info.name
+        )));
+    }
+    Ok(())
+}
+
+/// The error for an op the templates do not serve in this dtype.
+fn no_kernel_for(ctx: &super::Context, op: &str, compute: DType, caps: Caps) -> Error {
+    if val(compute, caps) == Val::E64 {
+        return Error::Type(format!(
+            "'{op}' on int64 needs SHADER_INT64, which the wgpu device {} does not have (int64 is emulated there)",
+            ctx.info.name
+        ));
+    }
+    crate::compute::no_kernel(op, crate::storage::Device::Wgpu(0))
+}
+
+/// Test access to module generation: `variant` 0 = tensor operands, 1 = the last
+/// operand a Python number, 2 = the first operand read through the output (in place).
+#[cfg(test)]
+pub fn test_source(op: MapOp, compute: DType, res: DType, variant: usize, caps: Caps) -> Option<String> {
+    let n = op.arity();
+    let operand_dtype = |j: usize| if op == MapOp::Where && j == 0 { DType::Bool } else { compute };
+    let mut ops: Vec<(Source, DType)> = (0..n).map(|j| (Source::Tensor(operand_dtype(j)), operand_dtype(j))).collect();
+    match variant {
+        1 => ops[n - 1].0 = Source::Scalar,
+        2 if res == compute => ops[0].0 = Source::Output(compute),
+        2 => return None,
+        _ => {}
+    }
+    let extras = match op {
+        MapOp::Ternary(Ternary::Addcmul | Ternary::Addcdiv) => 1,
+        MapOp::NanToNum => 3,
+        _ => 0,
+    };
+    let f64s = val(compute, caps) == Val::F64 && (extras > 0 || variant == 1);
+    source(op, &ops, compute, res, extras, f64s, caps)
+}
+
+#[cfg(test)]
+pub fn test_cast_source(from: DType, to: DType, caps: Caps) -> Option<String> {
+    source(MapOp::Copy, &[(Source::Tensor(from), to)], to, to, 0, false, caps)
+}
