@@ -332,7 +332,7 @@ def _placed(fn, like=False):
         else:
             dev = _resolve_device(device)
         out = fn(*args, **kwargs)
-        return out if dev.type == "cpu" else out.to(dev)
+        return out.to(dev)
 
     return wrapper
 

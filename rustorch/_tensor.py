@@ -94,11 +94,12 @@ def _layout_like(t):
 def _empty_like(t, dtype_name):
     """An uninitialised tensor shaped like ``t`` with the same strides where ``t`` is dense."""
     lay = _layout_like(t)
+    device = t._c.device
     if lay is None:
-        return _wrap(_C.empty(list(t._c.shape), dtype_name))
+        return _wrap(_C.empty(list(t._c.shape), dtype_name, device))
     shape, order = lay
     inverse = [order.index(d) for d in range(len(order))]
-    return _wrap(_C.empty(shape, dtype_name).permute(inverse))
+    return _wrap(_C.empty(shape, dtype_name, device).permute(inverse))
 
 
 class _ArrayView:
@@ -248,7 +249,7 @@ class Tensor:
         if d is t.dtype:
             return t.clone() if copy else t
         self = t
-        if self._c.device == "cpu" and _layout_like(self) is not None:  # keep a permuted layout, as PyTorch does
+        if _layout_like(self) is not None:  # keep a permuted layout, as PyTorch does
             out = _empty_like(self, d.name)
             _C.copy_(out._c, self._c)
             return out
@@ -474,7 +475,7 @@ class Tensor:
 
     def clone(self, *, memory_format=None):
         """A copy with its own memory (strides kept where the tensor is dense, as PyTorch's preserve_format)."""
-        if self._c.device != "cpu" or _layout_like(self) is None:
+        if _layout_like(self) is None:
             return _wrap(self._c.clone())
         out = _empty_like(self, self._c.dtype)
         _C.copy_(out._c, self._c)

@@ -8,6 +8,7 @@ use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::layout::wrap_dim;
 use crate::ops::ReduceOp;
+use crate::storage::Device;
 use crate::tensor::Tensor;
 
 /// Sorted unique dims; None or empty means all dims.
@@ -64,7 +65,6 @@ fn check_nonempty(op: &str, x: &Tensor, dims: &[usize], all: bool) -> Result<()>
 
 /// sum / mean / prod / amax / amin / all / any / count_nonzero / var (and std via `sqrt`).
 pub fn reduce(op: ReduceOp, x: &Tensor, dims: Option<&[i64]>, keepdim: bool, dtype: Option<DType>, correction: f64, sqrt: bool) -> Result<Tensor> {
-    super::check_devices(op.name(), &[super::Arg::T(x)])?;
     let all = dims.is_none_or(|d| d.is_empty());
     let dims = normalize_dims(dims, x.ndim())?;
     let x = match dtype {
@@ -103,6 +103,10 @@ pub fn reduce(op: ReduceOp, x: &Tensor, dims: Option<&[i64]>, keepdim: bool, dty
         }
         ReduceOp::ArgMax | ReduceOp::ArgMin => return arg_extremum(op == ReduceOp::ArgMax, &x, dims.first().copied(), all, keepdim),
     };
+    if x.device() != Device::Cpu {
+        let out = wgpu_reduce(op, &x, &dims, res, correction, sqrt)?;
+        return out.reshape(&out_shape(x.shape(), &dims, keepdim).iter().map(|&s| s as i64).collect::<Vec<_>>());
+    }
     // Half types reduce in f32; everything else in its own type.
     let kin = match op {
         ReduceOp::Amax | ReduceOp::Amin | ReduceOp::All | ReduceOp::Any | ReduceOp::CountNonzero => x.dtype,
@@ -148,6 +152,59 @@ pub fn reduce(op: ReduceOp, x: &Tensor, dims: Option<&[i64]>, keepdim: bool, dty
     out.reshape(&out_shape(x.shape(), &dims, keepdim).iter().map(|&s| s as i64).collect::<Vec<_>>())
 }
 
+/// A reduction on wgpu into a contiguous tensor of the kept dims: the kernel's
+/// accumulations, finished (mean, var, std) with elementwise kernels.
+fn wgpu_reduce(op: ReduceOp, x: &Tensor, dims: &[usize], res: DType, correction: f64, sqrt: bool) -> Result<Tensor> {
+    use super::Arg;
+    use crate::dtype::Scalar;
+    use crate::ops::{BinaryOp, UnaryOp};
+    use crate::wgpu::map::{run, MapOp};
+    use crate::wgpu::reduce::{reduce, Red};
+    let kept: Vec<usize> = (0..x.ndim()).filter(|d| !dims.contains(d)).map(|d| x.shape()[d]).collect();
+    let dev = x.device();
+    let n = dims.iter().map(|&d| x.shape()[d]).product::<usize>() as f64;
+    let direct = |red: Red| -> Result<Tensor> {
+        let out = Tensor::empty(&kept, res, dev)?;
+        reduce(red, x, dims, None, Some(&out), None)?;
+        Ok(out)
+    };
+    let acc = kernel_dtype(res);
+    // x / d in the accumulator dtype, into `out`.
+    let divide = |t: &Tensor, d: f64, out: &Tensor| {
+        run(MapOp::Binary(BinaryOp::Div), &[(Arg::T(t), acc), (Arg::S(Scalar::Float(d)), acc)], acc, &[], out)
+    };
+    match op {
+        ReduceOp::Sum => direct(Red::Sum),
+        ReduceOp::Prod => direct(Red::Prod),
+        ReduceOp::Amax => direct(Red::Max),
+        ReduceOp::Amin => direct(Red::Min),
+        ReduceOp::All => direct(Red::All),
+        ReduceOp::Any => direct(Red::Any),
+        ReduceOp::CountNonzero => direct(Red::Count),
+        ReduceOp::Mean | ReduceOp::Var => {
+            let sum = Tensor::empty(&kept, acc, dev)?;
+            reduce(Red::Sum, x, dims, None, Some(&sum), None)?;
+            if op == ReduceOp::Mean {
+                let out = Tensor::empty(&kept, res, dev)?;
+                divide(&sum, n, &out)?;
+                return Ok(out);
+            }
+            divide(&sum, n, &sum)?; // the mean, in place
+            let ss = Tensor::empty(&kept, acc, dev)?;
+            reduce(Red::SumSqDev, x, dims, Some(&sum), Some(&ss), None)?;
+            divide(&ss, (n - correction).max(0.0), &ss)?;
+            let out = Tensor::empty(&kept, res, dev)?;
+            if sqrt {
+                run(MapOp::Unary(UnaryOp::Sqrt), &[(Arg::T(&ss), acc)], acc, &[], &out)?;
+            } else {
+                super::cast_into(&ss, &out)?;
+            }
+            Ok(out)
+        }
+        ReduceOp::ArgMax | ReduceOp::ArgMin => Err(Error::runtime("arg reductions go through extremum")),
+    }
+}
+
 enum FloatKind {
     F32,
     F64,
@@ -182,9 +239,18 @@ fn arg_extremum(max: bool, x: &Tensor, dim: Option<usize>, all: bool, keepdim: b
 /// max(dim) / min(dim): (values, indices). Either output can be skipped.
 pub fn extremum(max: bool, x: &Tensor, dim: usize, keepdim: bool, want_values: bool, want_indices: bool) -> Result<(Tensor, Tensor)> {
     let name = if max { "max" } else { "min" };
-    super::check_devices(name, &[super::Arg::T(x)])?;
     let dims: Vec<usize> = if x.ndim() == 0 { vec![] } else { vec![dim] };
     check_nonempty(name, x, &dims, false)?;
+    if x.device() != Device::Cpu {
+        use crate::wgpu::reduce::{reduce, Red};
+        let kept: Vec<usize> = (0..x.ndim()).filter(|d| !dims.contains(d)).map(|d| x.shape()[d]).collect();
+        let values = Tensor::empty(&kept, x.dtype, x.device())?;
+        let indices = Tensor::empty(&kept, DType::I64, x.device())?;
+        let op = if max { Red::ArgMax } else { Red::ArgMin };
+        reduce(op, x, &dims, None, want_values.then_some(&values), want_indices.then_some(&indices))?;
+        let shape: Vec<i64> = out_shape(x.shape(), &dims, keepdim).iter().map(|&s| s as i64).collect();
+        return Ok((values.reshape(&shape)?, indices.reshape(&shape)?));
+    }
     let rows = Rows::new(x, &dims)?;
     let values = Tensor::empty(&rows.kept_shape, x.dtype, x.device())?;
     let indices = Tensor::empty(&rows.kept_shape, DType::I64, x.device())?;

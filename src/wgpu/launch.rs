@@ -90,10 +90,15 @@ pub fn into_output(ctx: &Context, out: &Tensor, inputs: &[&Tensor], kernel: impl
     copy_contiguous(ctx, &tmp, out)
 }
 
-/// Records one dispatch of `pipeline` over `numel` elements with these buffers bound
-/// in order, followed by the parameter buffer.
+/// Records one dispatch of `pipeline` over `numel` elements (one invocation each) with
+/// these buffers bound in order, followed by the parameter buffer.
 pub fn dispatch(ctx: &Context, pipeline: &wgpu::ComputePipeline, buffers: &[&wgpu::Buffer], params: &[u32], numel: usize) -> Result<()> {
-    if numel == 0 {
+    dispatch_groups(ctx, pipeline, buffers, params, numel.div_ceil(WORKGROUP as usize))
+}
+
+/// Records one dispatch of `groups` workgroups (a 2-D grid beyond the per-dimension limit).
+pub fn dispatch_groups(ctx: &Context, pipeline: &wgpu::ComputePipeline, buffers: &[&wgpu::Buffer], params: &[u32], groups: usize) -> Result<()> {
+    if groups == 0 {
         return Ok(());
     }
     let pbuf = ctx.device.create_buffer_init(&wgpu::util::BufferInitDescriptor {
@@ -109,7 +114,6 @@ pub fn dispatch(ctx: &Context, pipeline: &wgpu::ComputePipeline, buffers: &[&wgp
         .collect();
     entries.push(wgpu::BindGroupEntry { binding: buffers.len() as u32, resource: pbuf.as_entire_binding() });
     let bind = ctx.device.create_bind_group(&wgpu::BindGroupDescriptor { label: None, layout: &layout, entries: &entries });
-    let groups = numel.div_ceil(WORKGROUP as usize);
     let max = ctx.limits.max_compute_workgroups_per_dimension as usize;
     let (x, y) = if groups <= max { (groups, 1) } else { (max, groups.div_ceil(max)) };
     if y > max {

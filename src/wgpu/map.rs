@@ -219,7 +219,7 @@ pub fn has_kernel(op: MapOp, compute: DType) -> Result<bool> {
 
 /// Merges dims that every operand walks contiguously, and drops size-1 dims: fewer
 /// index steps per element (a contiguous op becomes one dim).
-fn coalesce(shape: &[usize], strides: &mut [Vec<usize>]) -> Vec<usize> {
+pub fn coalesce(shape: &[usize], strides: &mut [Vec<usize>]) -> Vec<usize> {
     let keep: Vec<usize> = (0..shape.len()).filter(|&d| shape[d] != 1).collect();
     let mut sh: Vec<usize> = keep.iter().map(|&d| shape[d]).collect();
     for s in strides.iter_mut() {

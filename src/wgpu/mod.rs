@@ -13,6 +13,9 @@ pub mod map;
 mod map_tests;
 pub mod pool;
 pub mod queue;
+pub mod reduce;
+#[cfg(test)]
+mod reduce_tests;
 pub mod template;
 pub mod transfer;
 

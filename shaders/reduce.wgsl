@@ -1,0 +1,70 @@
+// The reduction family: one workgroup per (output element, chunk of the reduced elements).
+// Each invocation folds a strided slice of its chunk into an accumulator, then the workgroup
+// combines the accumulators in a tree in workgroup memory. With several chunks
+// per output (large reductions) this pass writes partial results that a second pass of the
+// same template combines. Inputs are read through their strides (kept dims, then reduced
+// dims), so transposed and sliced inputs reduce without a copy.
+// Params (u32): [0] outputs, [1] reduced elements per output, [2] chunks per output,
+// [3] elements per chunk, [4] kept ndim, [5] reduced ndim, [6] x offset, [7] m offset,
+// [8..16] kept shape, [16..24] kept strides, [24..32] reduced shape, [32..40] reduced strides.
+{{BINDINGS}}
+@group(0) @binding({{PBIND}}) var<storage, read> p: array<u32>;
+
+var<workgroup> sv: array<{{ACC}}, {{WG}}>;
+var<workgroup> si: array<u32, {{WG}}>;
+
+{{FUNCTIONS}}
+
+// (acc, ai) combined with (b, bi): the op's combine, with the index of the kept value.
+fn combine(acc: ptr<function, {{ACC}}>, ai: ptr<function, u32>, b: {{ACC}}, bi: u32) {
+    let a = *acc;
+{{COMBINE}}
+}
+
+@compute @workgroup_size({{WG}})
+fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
+        @builtin(local_invocation_index) lid: u32) {
+    let w = wid.x + wid.y * nwg.x;
+    if (w >= p[0] * p[2]) {
+        return; // a whole workgroup past the end (uniform)
+    }
+    let o = w / p[2];
+    let g = w % p[2];
+    // Offset of output o's first element: decompose o over the kept dims.
+    var base = p[6];
+    var rem = o;
+    for (var d = i32(p[4]) - 1; d >= 0; d = d - 1) {
+        let u = u32(d);
+        base = base + (rem % p[8u + u]) * p[16u + u];
+        rem = rem / p[8u + u];
+    }
+{{PRELUDE}}
+    var acc: {{ACC}} = {{IDENTITY}};
+    var ai: u32 = 0xffffffffu;
+    let start = g * p[3];
+    let end = min(start + p[3], p[1]);
+    for (var r = start + lid; r < end; r = r + {{WG}}u) {
+        var off = base;
+        var rr = r;
+        for (var d = i32(p[5]) - 1; d >= 0; d = d - 1) {
+            let u = u32(d);
+            off = off + (rr % p[24u + u]) * p[32u + u];
+            rr = rr / p[24u + u];
+        }
+{{FOLD}}
+    }
+    sv[lid] = acc;
+    si[lid] = ai;
+    workgroupBarrier();
+    for (var s = {{WG}}u / 2u; s > 0u; s = s >> 1u) {
+        if (lid < s) {
+            combine(&acc, &ai, sv[lid + s], si[lid + s]);
+            sv[lid] = acc;
+            si[lid] = ai;
+        }
+        workgroupBarrier();
+    }
+    if (lid == 0u) {
+{{STORE}}
+    }
+}
