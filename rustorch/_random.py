@@ -5,7 +5,7 @@ import builtins
 
 from . import _C, _dtype
 from ._creation import _check_grad, _like, _placed
-from ._device import resolve as _resolve_device
+from ._device import native_name as _native_device, resolve as _resolve_device
 from ._tensor import Tensor, _dims, _empty_like, _wrap
 
 Generator = _C.Generator
@@ -42,10 +42,11 @@ def set_rng_state(state):
 
 
 def _empty_float(fn, size, dtype, device, requires_grad):
-    _resolve_device(device)
+    dev = _native_device(_resolve_device(device))
     _check_grad(requires_grad)
     d = _dtype.resolve(dtype, _dtype.get_default_dtype())
-    return _wrap(_C.empty(_dims(size, fn), d.name))
+    # Made on the device: the fill then runs there (the same numbers as on the CPU).
+    return _wrap(_C.empty(_dims(size, fn), d.name, dev))
 
 
 def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
@@ -81,10 +82,10 @@ def randint(*args, generator=None, dtype=None, device=None, requires_grad=False,
         raise TypeError(
             f"randint(): argument 'size' (position {len(names)}) must be tuple of ints, not {type(size).__name__}"
         )
-    _resolve_device(device)
+    dev = _native_device(_resolve_device(device))
     _check_grad(requires_grad)
     d = _dtype.resolve(dtype, _dtype.int64)
-    t = _wrap(_C.empty(_dims((size,), "randint"), d.name))
+    t = _wrap(_C.empty(_dims((size,), "randint"), d.name, dev))
     _C.randint_(t._c, builtins.int(low), builtins.int(high), generator)
     return t
 
@@ -167,7 +168,10 @@ def _bernoulli_(self, p=0.5, *, generator=None):
             raise RuntimeError("bernoulli_ expects all elements of p to be in [0, 1]")
     elif not 0 <= p <= 1:
         raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
-    u = _wrap(_C.empty(list(self.shape), "float64"))
+    # float64 uniforms (53 bits, as on the CPU) where the device computes in float64.
+    dev = self._c.device
+    u64 = dev == "cpu" or dict(_C.wgpu_info()).get("shader_f64") == "true"
+    u = _wrap(_C.empty(list(self.shape), "float64" if u64 else "float32", dev))
     _C.uniform_(u._c, 0.0, 1.0, generator)
     self.copy_(u < p)
     return self
@@ -193,9 +197,7 @@ def _bernoulli_method(self, p=None, *, generator=None):
 Tensor.bernoulli = _bernoulli_method
 
 
-rand = _placed(rand)
-randn = _placed(randn)
-randint = _placed(randint)
+# rand / randn / randint draw on their device; the rest are made on the CPU and moved.
 randperm = _placed(randperm)
 rand_like = _placed(rand_like, like=True)
 randn_like = _placed(randn_like, like=True)

@@ -53,3 +53,8 @@ fn rt_f16_to_f32(h: u32) -> f32 {
     }
     return bitcast<f32>(sign | ((e + 112u) << 23u) | (m << 13u));
 }
+
+fn rt_e64_to_i64(a: vec2<u32>) -> i64 {
+    // Through u64: i64(u32) may sign-extend the low word on some compilers.
+    return bitcast<i64>((u64(a.y) << 32u) | u64(a.x));
+}

@@ -163,13 +163,15 @@ macro_rules! half_element {
             fn to_i64(self) -> i64 {
                 self.to_f32() as i64
             }
+            // Through f32, as PyTorch converts doubles to half types (and correctly
+            // rounded: half's from_f64 drops the low mantissa bits before rounding).
             #[inline(always)]
             fn from_f64(v: f64) -> Self {
-                <$t>::from_f64(v)
+                <$t>::from_f32(v as f32)
             }
             #[inline(always)]
             fn from_i64(v: i64) -> Self {
-                <$t>::from_f64(v as f64)
+                <$t>::from_f32(v as f32)
             }
             #[inline(always)]
             fn from_bool(b: bool) -> Self {

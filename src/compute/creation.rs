@@ -2,6 +2,7 @@
 
 use super::{copy_into, kernel_dtype};
 use crate::cpu::random::{self, fill_indexed, Generator};
+use crate::wgpu::random::Draw;
 use crate::dispatch_all;
 use crate::dtype::{DType, Scalar};
 use crate::element::Element;
@@ -74,7 +75,8 @@ pub fn eye(n: usize, m: usize, dtype: DType) -> Result<Tensor> {
 
 /// Fills `t` through a contiguous buffer of its kernel dtype when it is not one.
 fn fill_random(t: &Tensor, f: impl FnOnce(&Tensor) -> Result<()>) -> Result<()> {
-    let kd = kernel_dtype(t.dtype);
+    // The wgpu kernels store every dtype directly; the CPU's compute in f32/f64.
+    let kd = if t.device() == Device::Cpu { kernel_dtype(t.dtype) } else { t.dtype };
     if t.is_contiguous() && t.dtype == kd {
         f(t)?;
         t.bump_version();
@@ -94,7 +96,10 @@ pub fn uniform_(t: &Tensor, lo: f64, hi: f64, gen: &mut Generator) -> Result<()>
         return Err(Error::runtime(format!("uniform_ expects to return a [from, to) range, but found from={lo} > to={hi}")));
     }
     let s = gen.take(t.numel() as u64);
-    fill_random(t, |o| dispatch_all!(o.dtype, T => random::uniform::<T>(o, s, lo, hi)))
+    fill_random(t, |o| match o.device() {
+        Device::Cpu => dispatch_all!(o.dtype, T => random::uniform::<T>(o, s, lo, hi)),
+        Device::Wgpu(_) => crate::wgpu::random::fill(o, s, Draw::Uniform { lo, hi }),
+    })
 }
 
 pub fn normal_(t: &Tensor, mean: f64, std: f64, gen: &mut Generator) -> Result<()> {
@@ -105,7 +110,10 @@ pub fn normal_(t: &Tensor, mean: f64, std: f64, gen: &mut Generator) -> Result<(
         return Err(Error::runtime(format!("normal expects std >= 0.0, but found std {std}")));
     }
     let s = gen.take(2 * t.numel() as u64);
-    fill_random(t, |o| dispatch_all!(o.dtype, T => random::normal::<T>(o, s, mean, std)))
+    fill_random(t, |o| match o.device() {
+        Device::Cpu => dispatch_all!(o.dtype, T => random::normal::<T>(o, s, mean, std)),
+        Device::Wgpu(_) => crate::wgpu::random::fill(o, s, Draw::Normal { mean, std }),
+    })
 }
 
 pub fn randint_(t: &Tensor, lo: i64, hi: i64, gen: &mut Generator) -> Result<()> {
@@ -113,7 +121,10 @@ pub fn randint_(t: &Tensor, lo: i64, hi: i64, gen: &mut Generator) -> Result<()>
         return Err(Error::runtime(format!("random_ expects 'from' to be less than 'to', but got from={lo} >= to={hi}")));
     }
     let s = gen.take(t.numel() as u64);
-    fill_random(t, |o| dispatch_all!(o.dtype, T => random::randint::<T>(o, s, lo, hi)))
+    fill_random(t, |o| match o.device() {
+        Device::Cpu => dispatch_all!(o.dtype, T => random::randint::<T>(o, s, lo, hi)),
+        Device::Wgpu(_) => crate::wgpu::random::fill(o, s, Draw::Int { lo, hi }),
+    })
 }
 
 pub fn randperm(n: i64, dtype: DType, gen: &mut Generator) -> Result<Tensor> {

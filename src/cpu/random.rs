@@ -55,6 +55,10 @@ pub struct Stream {
 }
 
 impl Stream {
+    /// (key, base): what a device kernel needs to draw the same numbers.
+    pub fn parts(self) -> (u64, u64) {
+        (self.key, self.base)
+    }
     #[inline(always)]
     pub fn bits(self, i: u64) -> u64 {
         mix(self.key.wrapping_add(self.base.wrapping_add(i).wrapping_add(1).wrapping_mul(GOLDEN)))

@@ -164,7 +164,8 @@ pub fn convert(e: &str, from: Val, to: DType, caps: Caps) -> String {
         (E64, F64) => format!("rt_e64_to_f64({e})"),
         (E64, I32) => format!("e64_to_i32({e})"),
         (E64, U32) => format!("e64_to_u32({e})"),
-        // Unreachable pairs (I64 with E64 never meet in one module).
+        (E64, I64) => format!("rt_e64_to_i64({e})"),
+        // Unreachable: native int64 is never converted to the emulated form.
         _ => e.to_string(),
     }
 }
@@ -194,7 +195,7 @@ pub fn scalar_expr(k: usize, v: Val) -> String {
         Val::F64 => format!("sc[{k}]"),
         Val::I32 => format!("bitcast<i32>(p[{lo}])"),
         Val::U32 => format!("p[{lo}]"),
-        Val::I64 => format!("((i64(bitcast<i32>(p[{hi}])) << 32u) | i64(p[{lo}]))"),
+        Val::I64 => format!("rt_e64_to_i64(vec2<u32>(p[{lo}], p[{hi}]))"),
         Val::E64 => format!("vec2<u32>(p[{lo}], p[{hi}])"),
     }
 }

@@ -13,6 +13,7 @@ pub mod map;
 mod map_tests;
 pub mod pool;
 pub mod queue;
+pub mod random;
 pub mod reduce;
 #[cfg(test)]
 mod reduce_tests;

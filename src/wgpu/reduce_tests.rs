@@ -1,8 +1,14 @@
-//! Every reduction module validated by naga (with and without SHADER_INT64) and built
+//! Every reduction and random-fill module validated by naga (with and without SHADER_INT64) and built
 //! as a pipeline on the device.
 
 use super::dtypes::Caps;
-use super::reduce::test_sources;
+use super::reduce::test_sources as reduce_sources;
+
+fn test_sources(caps: Caps) -> Vec<(String, String)> {
+    let mut v = reduce_sources(caps);
+    v.extend(super::random::test_sources(caps));
+    v
+}
 
 fn validate(src: &str, int64: bool) -> Result<(), String> {
     let module = naga::front::wgsl::parse_str(src).map_err(|e| e.emit_to_string(src))?;
