@@ -2,12 +2,13 @@
 
 import builtins
 import functools
+import inspect
 import warnings
 
 import numpy as np
 
 from . import _C, _dtype
-from ._device import resolve as _resolve_device
+from ._device import native_name as _native_device, resolve as _resolve_device
 from ._tensor import Tensor, _dims, _empty_like, _wrap
 
 _NP_OF = {d.name: d._np for d in _dtype.ALL}
@@ -183,7 +184,7 @@ def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_
     rustorch.Size([2, 3])
     """
     shape, d = _creation("empty", size, dtype, device, requires_grad)
-    return _wrap(_C.empty(shape, d.name))
+    return _wrap(_C.empty(shape, d.name, _on(device)))
 
 
 def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
@@ -195,7 +196,7 @@ def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
     shape, d = _creation("zeros", size, dtype, device, requires_grad)
     if any(s < 0 for s in shape):
         raise RuntimeError("zeros: Dimension size must be non-negative.")
-    return _wrap(_C.full(shape, 0, d.name))
+    return _wrap(_C.full(shape, 0, d.name, _on(device)))
 
 
 def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
@@ -205,7 +206,7 @@ def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
     tensor([1, 1], dtype=rustorch.int32)
     """
     shape, d = _creation("ones", size, dtype, device, requires_grad)
-    return _wrap(_C.full(shape, 1, d.name))
+    return _wrap(_C.full(shape, 1, d.name, _on(device)))
 
 
 def _scalar_dtype(v):
@@ -229,16 +230,16 @@ def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=
     d = _dtype.resolve(dtype, _scalar_dtype(fill_value))
     if not isinstance(size, (tuple, list)):
         raise TypeError(f"full(): argument 'size' (position 1) must be tuple of ints, not {type(size).__name__}")
-    return _wrap(_C.full(_dims((size,), "full"), fill_value, d.name))
+    return _wrap(_C.full(_dims((size,), "full"), fill_value, d.name, _on(device)))
 
 
 def _like(input, dtype, device=None, requires_grad=False):
-    """An empty CPU tensor like ``input`` (same strides where it is dense, as preserve_format);
-    the ``device=`` wrapper moves the result."""
+    """An empty tensor like ``input`` (same strides where it is dense, as preserve_format), on
+    ``device`` (default: ``input``'s)."""
     if not isinstance(input, Tensor):
         raise TypeError(f"argument 'input' (position 1) must be Tensor, not {type(input).__name__}")
     _check_grad(requires_grad)
-    return _empty_like(input, _dtype.resolve(dtype, input.dtype).name)
+    return _empty_like(input, _dtype.resolve(dtype, input.dtype).name, None if device is None else _on(device))
 
 
 def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
@@ -282,7 +283,7 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     start, end, step = _num(start), _num(end), _num(step)
     is_float = any(isinstance(v, (builtins.float, np.floating)) for v in (start, end, step))
     d = _dtype.resolve(dtype, _dtype.get_default_dtype() if is_float else _dtype.int64)
-    return _wrap(_C.arange(start, end, step, d.name))
+    return _wrap(_C.arange(start, end, step, d.name, _on(device)))
 
 
 def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
@@ -294,7 +295,8 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
     _resolve_device(device)
     _check_grad(requires_grad)
     d = _dtype.resolve(dtype, _dtype.get_default_dtype())
-    return _wrap(_C.linspace(builtins.float(_num(start)), builtins.float(_num(end)), builtins.int(steps), d.name))
+    return _wrap(_C.linspace(builtins.float(_num(start)), builtins.float(_num(end)), builtins.int(steps), d.name,
+                             _on(device)))
 
 
 def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, out=None):
@@ -318,12 +320,20 @@ def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None):
     _resolve_device(device)
     _check_grad(requires_grad)
     d = _dtype.resolve(dtype, _dtype.get_default_dtype())
-    return _wrap(_C.eye(builtins.int(n), builtins.int(n if m is None else m), d.name))
+    return _wrap(_C.eye(builtins.int(n), builtins.int(n if m is None else m), d.name, _on(device)))
+
+
+def _on(device):
+    """The native name of a creation function's device."""
+    return _native_device(_resolve_device(device))
 
 
 def _placed(fn, like=False):
-    """``device=`` for a creation function: the values are made on the CPU, then moved
-    (the ``*_like`` functions default to their input's device)."""
+    """``device=`` for a creation function: functions that make their values on the device
+    get it (``_on``); the others (data from Python, ``logspace``) are made on the CPU and
+    moved. The ``*_like`` functions default to their input's device."""
+
+    takes_device = "device" in inspect.signature(fn).parameters
 
     @functools.wraps(fn)
     def wrapper(*args, device=None, **kwargs):
@@ -331,7 +341,7 @@ def _placed(fn, like=False):
             dev = args[0].device
         else:
             dev = _resolve_device(device)
-        out = fn(*args, **kwargs)
+        out = fn(*args, device=dev, **kwargs) if takes_device else fn(*args, **kwargs)
         return out.to(dev)
 
     return wrapper

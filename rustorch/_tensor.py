@@ -91,10 +91,11 @@ def _layout_like(t):
     return [shape[d] for d in order], order
 
 
-def _empty_like(t, dtype_name):
-    """An uninitialised tensor shaped like ``t`` with the same strides where ``t`` is dense."""
+def _empty_like(t, dtype_name, device=None):
+    """An uninitialised tensor shaped like ``t`` with the same strides where ``t`` is dense,
+    on ``device`` (a native name; default: ``t``'s)."""
     lay = _layout_like(t)
-    device = t._c.device
+    device = device or t._c.device
     if lay is None:
         return _wrap(_C.empty(list(t._c.shape), dtype_name, device))
     shape, order = lay

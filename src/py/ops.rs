@@ -274,33 +274,37 @@ pub fn wgpu_info() -> PyResult<Vec<(String, String)>> {
 }
 
 #[pyfunction]
-pub fn full(py: Python<'_>, shape: Vec<i64>, value: &Bound<'_, PyAny>, dtype_name: &str) -> PyResult<PyTensor> {
-    let (shape, v, d) = (usizes(&shape)?, scalar(value)?, dtype(dtype_name)?);
+#[pyo3(signature = (shape, value, dtype_name, device_name="cpu"))]
+pub fn full(py: Python<'_>, shape: Vec<i64>, value: &Bound<'_, PyAny>, dtype_name: &str, device_name: &str) -> PyResult<PyTensor> {
+    let (shape, v, d, dev) = (usizes(&shape)?, scalar(value)?, dtype(dtype_name)?, device(device_name)?);
     let n = shape.iter().product::<usize>();
-    wrap(run(py, n, || creation::full(&shape, v, d, Device::Cpu)))
+    wrap(run(py, n, || creation::full(&shape, v, d, dev)))
 }
 
 #[pyfunction]
-pub fn arange(py: Python<'_>, start: &Bound<'_, PyAny>, end: &Bound<'_, PyAny>, step: &Bound<'_, PyAny>, dtype_name: &str) -> PyResult<PyTensor> {
-    let (s, e, st, d) = (scalar(start)?, scalar(end)?, scalar(step)?, dtype(dtype_name)?);
-    wrap(run(py, NOGIL_ALWAYS, || creation::arange(s, e, st, d)))
+#[pyo3(signature = (start, end, step, dtype_name, device_name="cpu"))]
+pub fn arange(py: Python<'_>, start: &Bound<'_, PyAny>, end: &Bound<'_, PyAny>, step: &Bound<'_, PyAny>, dtype_name: &str, device_name: &str) -> PyResult<PyTensor> {
+    let (s, e, st, d, dev) = (scalar(start)?, scalar(end)?, scalar(step)?, dtype(dtype_name)?, device(device_name)?);
+    wrap(run(py, NOGIL_ALWAYS, || creation::arange(s, e, st, d, dev)))
 }
 
 /// Work size that always releases the GIL (the size is only known inside).
 const NOGIL_ALWAYS: usize = usize::MAX;
 
 #[pyfunction]
-pub fn linspace(py: Python<'_>, start: f64, end: f64, steps: i64, dtype_name: &str) -> PyResult<PyTensor> {
-    let d = dtype(dtype_name)?;
-    wrap(run(py, steps.max(0) as usize, || creation::linspace(start, end, steps, d)))
+#[pyo3(signature = (start, end, steps, dtype_name, device_name="cpu"))]
+pub fn linspace(py: Python<'_>, start: f64, end: f64, steps: i64, dtype_name: &str, device_name: &str) -> PyResult<PyTensor> {
+    let (d, dev) = (dtype(dtype_name)?, device(device_name)?);
+    wrap(run(py, steps.max(0) as usize, || creation::linspace(start, end, steps, d, dev)))
 }
 
 #[pyfunction]
-pub fn eye(n: i64, m: i64, dtype_name: &str) -> PyResult<PyTensor> {
+#[pyo3(signature = (n, m, dtype_name, device_name="cpu"))]
+pub fn eye(n: i64, m: i64, dtype_name: &str, device_name: &str) -> PyResult<PyTensor> {
     if n < 0 || m < 0 {
         return Err(PyRuntimeError::new_err(format!("n must be greater or equal to 0, got {}", n.min(m))));
     }
-    wrap(creation::eye(n as usize, m as usize, dtype(dtype_name)?))
+    wrap(creation::eye(n as usize, m as usize, dtype(dtype_name)?, device(device_name)?))
 }
 
 /// Wraps memory owned by `owner` (a numpy array): zero-copy, kept alive by the tensor.

@@ -28,6 +28,10 @@ pub enum MapOp {
     Copy,
     /// Extra scalars e0, e1, e2: the replacements of NaN, +inf, -inf.
     NanToNum,
+    /// No operands: e0 + e1 * i for element i (e0 start, e1 step).
+    Arange,
+    /// No operands: from e0 (start) or e1 (end) by e2 (step), the nearer end, as the CPU.
+    Linspace,
 }
 
 impl MapOp {
@@ -39,10 +43,13 @@ impl MapOp {
             MapOp::Where => "where",
             MapOp::Copy => "copy_",
             MapOp::NanToNum => "nan_to_num",
+            MapOp::Arange => "arange",
+            MapOp::Linspace => "linspace",
         }
     }
     fn arity(self) -> usize {
         match self {
+            MapOp::Arange | MapOp::Linspace => 0,
             MapOp::Unary(_) | MapOp::Copy | MapOp::NanToNum => 1,
             MapOp::Binary(_) => 2,
             MapOp::Ternary(_) | MapOp::Where => 3,
@@ -58,6 +65,12 @@ pub fn expression(op: MapOp, compute: DType, caps: Caps) -> Option<(String, bool
         MapOp::Copy => ("x", false),
         MapOp::Where => ("select(c, b, a != 0u)", false),
         MapOp::NanToNum => (if v.is_float() { "rt_nan_to_num(x, e0, e1, e2)" } else { "x" }, false),
+        MapOp::Arange if v == Val::E64 => ("e64_add(e0, e64_mul(e1, e64_from_u32(i)))", false),
+        MapOp::Arange => ("e0 + e1 * {{T}}(i)", false),
+        MapOp::Linspace if v.is_float() => {
+            ("select(e1 - e2 * {{T}}(p[0] - 1u - i), e0 + e2 * {{T}}(i), i < p[0] / 2u || p[0] == 1u)", false)
+        }
+        MapOp::Linspace => return None,
         MapOp::Unary(u) => {
             let pred = u.kind() == UnaryKind::Predicate;
             let e = match v {
@@ -376,6 +389,7 @@ pub fn test_source(op: MapOp, compute: DType, res: DType, variant: usize, caps: 
     let operand_dtype = |j: usize| if op == MapOp::Where && j == 0 { DType::Bool } else { compute };
     let mut ops: Vec<(Source, DType)> = (0..n).map(|j| (Source::Tensor(operand_dtype(j)), operand_dtype(j))).collect();
     match variant {
+        _ if n == 0 && variant > 0 => return None,
         1 => ops[n - 1].0 = Source::Scalar,
         2 if res == compute => ops[0].0 = Source::Output(compute),
         2 => return None,
@@ -383,7 +397,8 @@ pub fn test_source(op: MapOp, compute: DType, res: DType, variant: usize, caps: 
     }
     let extras = match op {
         MapOp::Ternary(Ternary::Addcmul | Ternary::Addcdiv) => 1,
-        MapOp::NanToNum => 3,
+        MapOp::Arange => 2,
+        MapOp::NanToNum | MapOp::Linspace => 3,
         _ => 0,
     };
     let f64s = val(compute, caps) == Val::F64 && (extras > 0 || variant == 1);

@@ -86,14 +86,10 @@ impl Pool {
         self.peak.store(self.allocated.load(Ordering::Relaxed), Ordering::Relaxed);
     }
 
-    /// Releases every cached buffer to the driver.
+    /// Releases every cached buffer to the driver. Dropped, not destroyed: recorded work
+    /// that has not run yet may still use one, and wgpu frees it once that work is done.
     pub fn empty_cache(&self) {
-        let drained: Vec<(usize, Vec<wgpu::Buffer>)> = self.free.lock().unwrap_or_else(|e| e.into_inner()).drain().collect();
-        for (_, bufs) in drained {
-            for b in bufs {
-                b.destroy();
-            }
-        }
+        self.free.lock().unwrap_or_else(|e| e.into_inner()).clear();
         self.cached.store(0, Ordering::Relaxed);
     }
 }
