@@ -16,13 +16,18 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (i >= p[0]) {
         return;
     }
-    var rem = i;
     var o = vec4<u32>(p[2], p[3], p[4], p[5]);
-    for (var d = i32(p[1]) - 1; d >= 0; d = d - 1) {
-        let u = u32(d);
-        let s = p[8u + u];
-        o = o + (rem % s) * vec4<u32>(p[16u + u], p[24u + u], p[32u + u], p[40u + u]);
-        rem = rem / s;
+    if (p[1] == 1u) {
+        // One dim after merging (contiguous or evenly strided): no divisions.
+        o = o + i * vec4<u32>(p[16], p[24], p[32], p[40]);
+    } else {
+        var rem = i;
+        for (var d = i32(p[1]) - 1; d >= 0; d = d - 1) {
+            let u = u32(d);
+            let s = p[8u + u];
+            o = o + (rem % s) * vec4<u32>(p[16u + u], p[24u + u], p[32u + u], p[40u + u]);
+            rem = rem / s;
+        }
     }
 {{BODY}}
 }

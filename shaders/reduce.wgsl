@@ -44,12 +44,15 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     let start = g * p[3];
     let end = min(start + p[3], p[1]);
     for (var r = start + lid; r < end; r = r + {{WG}}u) {
-        var off = base;
-        var rr = r;
-        for (var d = i32(p[5]) - 1; d >= 0; d = d - 1) {
-            let u = u32(d);
-            off = off + (rr % p[24u + u]) * p[32u + u];
-            rr = rr / p[24u + u];
+        var off = base + r * p[32];
+        if (p[5] > 1u) {
+            off = base;
+            var rr = r;
+            for (var d = i32(p[5]) - 1; d >= 0; d = d - 1) {
+                let u = u32(d);
+                off = off + (rr % p[24u + u]) * p[32u + u];
+                rr = rr / p[24u + u];
+            }
         }
 {{FOLD}}
     }
