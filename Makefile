@@ -38,8 +38,9 @@ $(NP1)/.deps-installed:
 	$(NP1)/bin/python -m pip install --quiet "numpy>=1.22,<2" "pytest>=8" "hypothesis>=6.100"
 	touch $@
 
+# (the wgpu suites do not touch numpy's array protocols: they run once, in test-python)
 test-numpy1: build $(NP1)/.deps-installed
-	PYTHONPATH=$(CURDIR) $(NP1)/bin/python -m pytest -p no:cacheprovider tests
+	PYTHONPATH=$(CURDIR) $(NP1)/bin/python -m pytest -p no:cacheprovider tests --ignore-glob='tests/test_wgpu_*'
 
 test: test-rust test-python test-numpy1
 
