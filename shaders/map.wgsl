@@ -2,7 +2,8 @@
 // element. Every operand (and the output) is read through its own offset and strides, so views,
 // broadcasts and non-contiguous outputs need no copies; dtype conversions happen in the loads
 // and the store (see src/wgpu/dtypes.rs). Operands that are Python numbers are parameters.
-// Params (u32): [0] numel, [1] ndim, [2..6] offsets of a, b, c, out, [8..16] shape,
+// Params (u32): [0] numel, [1] ndim, [2..6] offsets of a, b, c, out, [6] index of the first
+// element (when a large tensor runs in windows), [7] numel of the whole output, [8..16] shape,
 // [16..24] [24..32] [32..40] strides of a, b, c, [40..48] out strides, [48..56] scalars.
 {{BINDINGS}}
 @group(0) @binding({{PBIND}}) var<storage, read> p: array<u32>;
@@ -16,6 +17,7 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>, @builtin(num_workgroups) 
     if (i >= p[0]) {
         return;
     }
+    let gi = i + p[6];
     var o = vec4<u32>(p[2], p[3], p[4], p[5]);
     if (p[1] == 1u) {
         // One dim after merging (contiguous or evenly strided): no divisions.

@@ -46,6 +46,11 @@ pub fn buffer<'a>(ctx: &Context, t: &'a Tensor) -> Result<&'a wgpu::Buffer> {
     wb.buffer()
 }
 
+/// Bytes of a wgpu tensor's buffer.
+pub fn capacity(t: &Tensor) -> Result<usize> {
+    Ok(t.storage().wgpu_buffer().ok_or_else(|| Error::runtime("expected a wgpu tensor"))?.capacity())
+}
+
 /// u32 parameters for the strided templates: shape and strides padded to 8 dims.
 pub fn u32s(values: impl IntoIterator<Item = usize>) -> Result<Vec<u32>> {
     values
@@ -68,14 +73,28 @@ pub fn dims(t: &Tensor, shape: &[usize]) -> Result<(Vec<u32>, Vec<u32>)> {
     Ok((sh, st))
 }
 
+/// A buffer bound whole, or a window of it (tensors larger than one binding).
+#[derive(Clone, Copy)]
+pub struct Bind<'a> {
+    pub buffer: &'a wgpu::Buffer,
+    pub offset: u64,
+    pub size: Option<std::num::NonZeroU64>,
+}
+
+impl<'a> From<&'a wgpu::Buffer> for Bind<'a> {
+    fn from(buffer: &'a wgpu::Buffer) -> Bind<'a> {
+        Bind { buffer, offset: 0, size: None }
+    }
+}
+
 /// Records one dispatch of `pipeline` over `numel` elements (one invocation each) with
 /// these buffers bound in order, followed by the parameter buffer.
-pub fn dispatch(ctx: &Context, pipeline: &wgpu::ComputePipeline, buffers: &[&wgpu::Buffer], params: &[u32], numel: usize) -> Result<()> {
+pub fn dispatch(ctx: &Context, pipeline: &wgpu::ComputePipeline, buffers: &[Bind], params: &[u32], numel: usize) -> Result<()> {
     dispatch_groups(ctx, pipeline, buffers, params, numel.div_ceil(WORKGROUP as usize))
 }
 
 /// Records one dispatch of `groups` workgroups (a 2-D grid beyond the per-dimension limit).
-pub fn dispatch_groups(ctx: &Context, pipeline: &wgpu::ComputePipeline, buffers: &[&wgpu::Buffer], params: &[u32], groups: usize) -> Result<()> {
+pub fn dispatch_groups(ctx: &Context, pipeline: &wgpu::ComputePipeline, buffers: &[Bind], params: &[u32], groups: usize) -> Result<()> {
     if groups == 0 {
         return Ok(());
     }

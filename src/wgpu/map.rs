@@ -5,7 +5,7 @@
 //! views, broadcasts, `out=` tensors of other dtypes and in-place ops need no temporaries.
 
 use super::dtypes::{self, convert, scalar_expr, scalar_words, val, Caps, Val};
-use super::launch::{buffer, dispatch, pipeline, u32s, MAX_DIMS};
+use super::launch::{buffer, dispatch, pipeline, u32s, Bind, MAX_DIMS};
 use super::template::{expand, with_helpers, WORKGROUP};
 use crate::compute::Arg;
 use crate::cpu::ternary::Ternary;
@@ -65,10 +65,11 @@ pub fn expression(op: MapOp, compute: DType, caps: Caps) -> Option<(String, bool
         MapOp::Copy => ("x", false),
         MapOp::Where => ("select(c, b, a != 0u)", false),
         MapOp::NanToNum => (if v.is_float() { "rt_nan_to_num(x, e0, e1, e2)" } else { "x" }, false),
-        MapOp::Arange if v == Val::E64 => ("e64_add(e0, e64_mul(e1, e64_from_u32(i)))", false),
-        MapOp::Arange => ("e0 + e1 * {{T}}(i)", false),
+        // `gi`: the element's index in the whole output (p[6] is the window's first, p[7] the count).
+        MapOp::Arange if v == Val::E64 => ("e64_add(e0, e64_mul(e1, e64_from_u32(gi)))", false),
+        MapOp::Arange => ("e0 + e1 * {{T}}(gi)", false),
         MapOp::Linspace if v.is_float() => {
-            ("select(e1 - e2 * {{T}}(p[0] - 1u - i), e0 + e2 * {{T}}(i), i < p[0] / 2u || p[0] == 1u)", false)
+            ("select(e1 - e2 * {{T}}(p[7] - 1u - gi), e0 + e2 * {{T}}(gi), gi < p[7] / 2u || p[7] == 1u)", false)
         }
         MapOp::Linspace => return None,
         MapOp::Unary(u) => {
@@ -306,6 +307,7 @@ pub fn run(op: MapOp, inputs: &[(Arg, DType)], compute: DType, extras: &[Scalar]
     }
     let mut params = vec![0u32; 56];
     params[0] = u32s([out.numel()])?[0];
+    params[7] = params[0];
     params[1] = shape.len() as u32;
     for (j, &o) in offsets.iter().enumerate() {
         params[2 + j] = u32s([o])?[0];
@@ -334,21 +336,112 @@ pub fn run(op: MapOp, inputs: &[(Arg, DType)], compute: DType, extras: &[Scalar]
     for (e, &s) in extras.iter().enumerate() {
         slot(op.arity() + e, s, compute);
     }
-    let mut bufs: Vec<&wgpu::Buffer> = Vec::with_capacity(5);
-    for &(a, _) in inputs {
-        if let Arg::T(t) = a {
-            if !t.same_storage(out) {
-                bufs.push(buffer(&ctx, t)?);
-            }
+    let sc = if f64_scalars { Some(crate::wgpu::transfer::upload(&Tensor::from_slice(&f64s, &[4])?)?) } else { None };
+    // The tensors bound (operand slot, tensor): inputs not read through the output, then it.
+    let mut bound: Vec<(usize, &Tensor)> = inputs
+        .iter()
+        .enumerate()
+        .filter_map(|(j, &(a, _))| match a {
+            Arg::T(t) if !t.same_storage(out) => Some((j, t)),
+            _ => None,
+        })
+        .collect();
+    bound.push((3, out));
+    let max_bind = ctx.limits.max_storage_buffer_binding_size as usize;
+    let mut too_big = false;
+    for (_, t) in &bound {
+        too_big |= super::launch::capacity(t)? > max_bind;
+    }
+    if !too_big {
+        let mut bufs: Vec<Bind> = Vec::with_capacity(5);
+        for (_, t) in &bound {
+            bufs.push(buffer(&ctx, t)?.into());
+        }
+        if let Some(sc) = &sc {
+            bufs.push(buffer(&ctx, sc)?.into());
+        }
+        return dispatch(&ctx, &p, &bufs, &params, out.numel());
+    }
+    windows(&ctx, &p, inputs, out, &bound, &shape, &strides, &offsets, params, sc.as_ref())
+}
+
+/// Runs a map kernel over tensors larger than one storage binding: in pieces of the
+/// outermost merged dim, each tensor bound through a window holding that piece.
+#[allow(clippy::too_many_arguments)]
+fn windows(
+    ctx: &super::Context,
+    p: &wgpu::ComputePipeline,
+    inputs: &[(Arg, DType)],
+    out: &Tensor,
+    bound: &[(usize, &Tensor)],
+    shape: &[usize],
+    strides: &[Vec<usize>],
+    offsets: &[usize; 4],
+    params: Vec<u32>,
+    sc: Option<&Tensor>,
+) -> Result<()> {
+    let (shape, strides): (Vec<usize>, Vec<Vec<usize>>) =
+        if shape.is_empty() { (vec![1], strides.iter().map(|_| vec![0]).collect()) } else { (shape.to_vec(), strides.to_vec()) };
+    let max_bind = ctx.limits.max_storage_buffer_binding_size as usize;
+    let align = (ctx.limits.min_storage_buffer_offset_alignment as usize).max(4);
+    let inner: usize = shape[1..].iter().product();
+    // Elements one outer row of operand k spans.
+    let extent = |k: usize| shape[1..].iter().zip(&strides[k][1..]).map(|(&n, &s)| (n - 1) * s).sum::<usize>() + 1;
+    let too_wide = || Error::NotImplemented(format!(
+        "one row of this wgpu view spans more than one storage binding ({max_bind} bytes on {})", ctx.info.name
+    ));
+    // In-place operands must read exactly the output's window.
+    for (j, &(a, _)) in inputs.iter().enumerate() {
+        if matches!(a, Arg::T(t) if t.same_storage(out)) && (strides[j] != strides[3] || offsets[j] != offsets[3]) {
+            return Err(too_wide());
         }
     }
-    bufs.push(buffer(&ctx, out)?);
-    let sc;
-    if f64_scalars {
-        sc = crate::wgpu::transfer::upload(&Tensor::from_slice(&f64s, &[4])?)?;
-        bufs.push(buffer(&ctx, &sc)?);
+    let mut rows = shape[0];
+    for &(k, t) in bound {
+        let budget = (max_bind - align) / t.dtype.size();
+        if extent(k) > budget {
+            return Err(too_wide());
+        }
+        if let Some(fit) = (budget - extent(k)).checked_div(strides[k][0]) {
+            rows = rows.min(fit + 1);
+        }
     }
-    dispatch(&ctx, &p, &bufs, &params, out.numel())
+    let mut r0 = 0;
+    while r0 < shape[0] {
+        let r = rows.min(shape[0] - r0);
+        let mut prm = params.clone();
+        prm[0] = u32s([r * inner])?[0];
+        prm[6] = u32s([r0 * inner])?[0];
+        prm[8] = u32s([r])?[0];
+        let mut binds: Vec<Bind> = Vec::with_capacity(5);
+        let mut out_shift = 0;
+        for &(k, t) in bound {
+            let es = t.dtype.size();
+            let first = offsets[k] + r0 * strides[k][0];
+            let start = first * es / align * align;
+            let end = (first + (r - 1) * strides[k][0] + extent(k)) * es;
+            let cap = super::launch::capacity(t)?;
+            let size = (end - start).div_ceil(4) * 4;
+            let size = size.min(cap - start);
+            prm[2 + k] = u32s([first - start / es])?[0];
+            if k == 3 {
+                out_shift = start / es;
+            }
+            let buffer = t.storage().wgpu_buffer().ok_or_else(|| Error::runtime("expected a wgpu tensor"))?.buffer()?;
+            binds.push(Bind { buffer, offset: start as u64, size: std::num::NonZeroU64::new(size as u64) });
+        }
+        for (j, &(a, _)) in inputs.iter().enumerate() {
+            if matches!(a, Arg::T(t) if t.same_storage(out)) {
+                prm[2 + j] = u32s([offsets[j] + r0 * strides[j][0] - out_shift])?[0];
+            }
+        }
+        if let Some(sc) = sc {
+            binds.push(buffer(ctx, sc)?.into());
+        }
+        dispatch(ctx, p, &binds, &prm, r * inner)?;
+        r0 += r;
+    }
+    Ok(())
 }
 
 /// Whether any Python number of the op is an f64: those travel in a small buffer

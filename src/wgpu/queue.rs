@@ -38,7 +38,7 @@ impl Context {
 
     /// Records a dispatch of `groups` (x, y) workgroups with these buffers bound in
     /// order, then the parameters.
-    pub fn dispatch(&self, pipeline: &wgpu::ComputePipeline, buffers: &[&wgpu::Buffer], params: &[u32], groups: (u32, u32)) -> Result<()> {
+    pub fn dispatch(&self, pipeline: &wgpu::ComputePipeline, buffers: &[super::launch::Bind], params: &[u32], groups: (u32, u32)) -> Result<()> {
         let slot = self.slot();
         let full = {
             let mut guard = self.pending.lock().unwrap_or_else(|e| e.into_inner());
@@ -62,7 +62,10 @@ impl Context {
             let mut entries: Vec<wgpu::BindGroupEntry> = buffers
                 .iter()
                 .enumerate()
-                .map(|(i, b)| wgpu::BindGroupEntry { binding: i as u32, resource: b.as_entire_binding() })
+                .map(|(i, b)| wgpu::BindGroupEntry {
+                    binding: i as u32,
+                    resource: wgpu::BindingResource::Buffer(wgpu::BufferBinding { buffer: b.buffer, offset: b.offset, size: b.size }),
+                })
                 .collect();
             entries.push(wgpu::BindGroupEntry {
                 binding: buffers.len() as u32,

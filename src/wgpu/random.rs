@@ -4,7 +4,7 @@
 //! the CPU's f64 result, and float64 normals are refused rather than approximated.
 
 use super::dtypes::{self, convert, val, Caps, Val};
-use super::launch::{buffer, dispatch, pipeline, u32s};
+use super::launch::{buffer, Bind, dispatch, pipeline, u32s};
 use super::template::{expand, with_helpers, WORKGROUP};
 use crate::cpu::random::Stream;
 use crate::dtype::DType;
@@ -102,10 +102,10 @@ pub fn fill(t: &Tensor, s: Stream, draw: Draw) -> Result<()> {
         }
     }
     let sc;
-    let mut bufs = vec![buffer(&ctx, t)?];
+    let mut bufs: Vec<Bind> = vec![buffer(&ctx, t)?.into()];
     if kind == "uniform64" {
         sc = super::transfer::upload(&Tensor::from_slice(&f64s, &[2])?)?;
-        bufs.push(buffer(&ctx, &sc)?);
+        bufs.push(buffer(&ctx, &sc)?.into());
     }
     dispatch(&ctx, &p, &bufs, &params, t.numel())
 }

@@ -3,7 +3,7 @@
 //! each output reduced in parallel, then their partial results combined).
 
 use super::dtypes::{self, convert, val, Caps, Val};
-use super::launch::{buffer, dispatch_groups, pipeline, u32s, MAX_DIMS};
+use super::launch::{buffer, Bind, dispatch_groups, pipeline, u32s, MAX_DIMS};
 use super::map::coalesce;
 use super::template::{expand, with_helpers, WORKGROUP};
 use crate::dtype::DType;
@@ -258,9 +258,9 @@ pub fn reduce(op: Red, x: &Tensor, dims: &[usize], mean: Option<&Tensor>, values
     let launch = |pass: Pass, input: &Tensor, params: &[u32], vals: Option<&Tensor>, idx: Option<&Tensor>, extra: Option<&Tensor>, groups: usize| -> Result<()> {
         let key = format!("reduce/{pass:?}");
         let p = pipeline(&ctx, &key, || Some(source(pass, caps)))?;
-        let mut bufs = vec![buffer(&ctx, input)?];
+        let mut bufs: Vec<Bind> = vec![buffer(&ctx, input)?.into()];
         for t in [extra, vals, idx].into_iter().flatten() {
-            bufs.push(buffer(&ctx, t)?);
+            bufs.push(buffer(&ctx, t)?.into());
         }
         dispatch_groups(&ctx, &p, &bufs, params, groups)
     };
