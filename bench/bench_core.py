@@ -299,6 +299,22 @@ def run_wgpu(args):
                         "target_us": HOST_TARGET_US if unit == "us" else None,
                         "vs": {"torch cuda": ratio["torch cuda"], "numpy": ratio["numpy"]}})
 
+    # The host's share alone: recording 1,000 independent adds, the wait for the device kept
+    # off the clock (on lavapipe the device's per-dispatch cost is CPU time too).
+    _, _, _, a, b, _, sync = libs["rustorch wgpu"]
+    record = []
+    for _ in range(reps):
+        sync()
+        t0 = time.perf_counter()
+        for _ in range(HOST_OPS):
+            c = a + b
+        record.append((time.perf_counter() - t0) / HOST_OPS * 1e6)
+        sync()
+    del c
+    record_us = statistics.median(record)
+    print(f"host recording only: {record_us:.2f} us per op (1,000 independent adds, median of {reps}; "
+          f"synchronize() outside the clock)")
+
     peak = rustorch.wgpu.max_memory_allocated()
     reserved = rustorch.wgpu.memory_reserved()
     line = (f"peak wgpu memory: max_memory_allocated() = {peak / 2**20:.1f} MiB "
@@ -312,7 +328,7 @@ def run_wgpu(args):
     if args.json:
         write_json(args.json, {
             "device": "wgpu", "n": n, "view_2d": [n // cols, cols], "quick": args.quick, "reps": reps,
-            "host_ops_per_sample": HOST_OPS,
+            "host_ops_per_sample": HOST_OPS, "host_recording_us_per_op": record_us,
             "versions": {"rustorch": rustorch.__version__, "numpy": np.__version__,
                          "torch": torch.__version__ if torch is not None else None},
             "cpus": os.cpu_count(),
