@@ -1,6 +1,7 @@
 // The reduction family: one workgroup per (output element, chunk of the reduced elements).
 // Each invocation folds a strided slice of its chunk into an accumulator, then the workgroup
-// combines the accumulators in a tree in workgroup memory. With several chunks
+// combines the accumulators: in a tree in workgroup memory, or, where the adapter has subgroup
+// operations and the op maps onto one, within each subgroup first. With several chunks
 // per output (large reductions) this pass writes partial results that a second pass of the
 // same template combines. Inputs are read through their strides (kept dims, then reduced
 // dims), so transposed and sliced inputs reduce without a copy.
@@ -23,7 +24,7 @@ fn combine(acc: ptr<function, {{ACC}}>, ai: ptr<function, u32>, b: {{ACC}}, bi: 
 
 @compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
-        @builtin(local_invocation_index) lid: u32) {
+        @builtin(local_invocation_index) lid: u32{{SG_ARGS}}) {
     let w = wid.x + wid.y * nwg.x;
     if (w >= p[0] * p[2]) {
         return; // a whole workgroup past the end (uniform)
@@ -56,18 +57,5 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
         }
 {{FOLD}}
     }
-    sv[lid] = acc;
-    si[lid] = ai;
-    workgroupBarrier();
-    for (var s = {{WG}}u / 2u; s > 0u; s = s >> 1u) {
-        if (lid < s) {
-            combine(&acc, &ai, sv[lid + s], si[lid + s]);
-            sv[lid] = acc;
-            si[lid] = ai;
-        }
-        workgroupBarrier();
-    }
-    if (lid == 0u) {
-{{STORE}}
-    }
+{{TREE}}
 }

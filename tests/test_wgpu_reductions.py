@@ -6,6 +6,10 @@ dtype= and the CPU's errors for rejected dtypes.
 
 Float sums use op_db's "dyadic" domain where the spec says so: then every order of summation
 gives the same float32 value, and the tolerance only covers the other reductions."""
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -247,3 +251,37 @@ def test_dtype_argument(dtype, fn):
     want, got = run_both(lambda: fn(x.on("cpu")[1]), lambda: fn(x.on("wgpu")[1]))
     if want is not None:
         assert_matches(got, want)
+
+
+SUBGROUP_SCRIPT = """
+import numpy as np
+import rustorch as torch
+rng = np.random.default_rng(7)
+x = torch.from_numpy((rng.integers(-64, 64, (37, 3001)) / 8).astype(np.float32))
+i = torch.from_numpy(rng.integers(-1000, 1000, (37, 3001)).astype(np.int32))
+g, gi = x.to("wgpu"), i.to("wgpu")
+checks = [(g.sum(), x.sum()), (g.sum(dim=1), x.sum(dim=1)), (g.t().sum(dim=0), x.t().sum(dim=0)),
+          (g.mean(dim=0), x.mean(dim=0)), (g.var(dim=1), x.var(dim=1)), (gi.amax(dim=1), i.amax(dim=1)),
+          (gi.amin(), i.amin()), ((g > 0).all(dim=1), (x > 0).all(dim=1)), ((g > 2).any(dim=0), (x > 2).any(dim=0))]
+for k, (got, want) in enumerate(checks):
+    assert np.allclose(got.cpu().double().numpy(), want.double().numpy(), rtol=1e-5, atol=1e-5), k
+print("ok")
+"""
+
+
+@pytest.mark.parametrize("mode", ["subgroups", "tree"])
+def test_subgroup_and_tree_reductions_agree_with_the_cpu(mode):
+    """The reductions that use subgroup operations where the adapter has them (float sums, int32
+    extrema, all/any), and the plain workgroup tree that RUSTORCH_WGPU_NO_SUBGROUPS=1 forces (a
+    subprocess: the setting is read once per process)."""
+    props = require()
+    if mode == "subgroups" and props["subgroup"] != "true":
+        pytest.skip("this adapter has no subgroup operations")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = dict(os.environ)
+    if mode == "tree":
+        env["RUSTORCH_WGPU_NO_SUBGROUPS"] = "1"
+    env["PYTHONPATH"] = os.pathsep.join([root] + [p for p in [env.get("PYTHONPATH")] if p])
+    r = subprocess.run([sys.executable, "-c", SUBGROUP_SCRIPT], env=env, cwd=root, capture_output=True, text=True,
+                       timeout=300)
+    assert r.returncode == 0 and r.stdout.strip().endswith("ok"), r.stderr[-3000:]

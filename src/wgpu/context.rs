@@ -15,6 +15,8 @@ pub struct Context {
     errors: Arc<Mutex<Vec<String>>>,
     /// Recorded, not yet submitted work (see `queue.rs`).
     pub(crate) pending: Mutex<super::queue::Pending>,
+    /// Mappable readback buffers by size class, reused across reads.
+    pub(crate) staging: Mutex<std::collections::HashMap<usize, Vec<wgpu::Buffer>>>,
     /// Compiled pipelines by (family, op, dtype) key.
     pub(crate) pipelines: Mutex<std::collections::HashMap<String, Arc<wgpu::ComputePipeline>>>,
 }
@@ -111,6 +113,13 @@ fn init() -> Init {
             v.push(e.to_string());
         }
     }));
+    // A lost device (driver reset, GPU removed) surfaces at the next op as a Python error.
+    let lost = errors.clone();
+    device.set_device_lost_callback(move |reason, msg| {
+        if let Ok(mut v) = lost.lock() {
+            v.push(format!("the device was lost ({reason:?}): {msg}"));
+        }
+    });
     Ok(Arc::new(Context {
         device,
         queue,
@@ -121,6 +130,7 @@ fn init() -> Init {
         errors,
         pending: Mutex::new(Default::default()),
         pipelines: Mutex::new(Default::default()),
+        staging: Mutex::new(Default::default()),
     }))
 }
 

@@ -156,10 +156,53 @@ struct Pass {
     last: bool,
     values: Option<DType>,
     indices: Option<DType>,
+    /// Combine within subgroups first (the adapter has SUBGROUP and the op maps onto one).
+    subgroups: bool,
 }
 
+/// The subgroup operation doing the op's combine, where one exists with the same result:
+/// float sums (not max/min: NaN handling is unspecified there), 32-bit integer extrema, all/any.
+fn subgroup_op(op: Red, acc: Val) -> Option<&'static str> {
+    match (op, acc) {
+        (Red::Sum | Red::SumSqDev, Val::F32) => Some("subgroupAdd"),
+        (Red::Max, Val::I32 | Val::U32) => Some("subgroupMax"),
+        (Red::Min, Val::I32 | Val::U32) => Some("subgroupMin"),
+        (Red::All, Val::U32) => Some("subgroupAnd"),
+        (Red::Any, Val::U32) => Some("subgroupOr"),
+        _ => None,
+    }
+}
+
+const TREE: &str = "    sv[lid] = acc;
+    si[lid] = ai;
+    workgroupBarrier();
+    for (var s = {{WG}}u / 2u; s > 0u; s = s >> 1u) {
+        if (lid < s) {
+            combine(&acc, &ai, sv[lid + s], si[lid + s]);
+            sv[lid] = acc;
+            si[lid] = ai;
+        }
+        workgroupBarrier();
+    }
+    if (lid == 0u) {
+{{STORE}}
+    }";
+
+const SUBGROUP_TREE: &str = "    let red = {{SUBOP}}(acc);
+    if (sgi == 0u) {
+        sv[sgid] = red;
+    }
+    workgroupBarrier();
+    if (lid == 0u) {
+        acc = sv[0];
+        for (var k = 1u; k < nsg; k = k + 1u) {
+            combine(&acc, &ai, sv[k], 0u);
+        }
+{{STORE}}
+    }";
+
 fn source(pass: Pass, caps: Caps) -> String {
-    let Pass { op, input, load_to, acc, first, last, values, indices } = pass;
+    let Pass { op, input, load_to, acc, first, last, values, indices, subgroups } = pass;
     let mut b = dtypes::input_decl("x", 0, input, caps);
     let mut f = dtypes::load_fn("load_x_raw", "x", input, caps);
     f.push_str(&format!(
@@ -203,7 +246,16 @@ fn source(pass: Pass, caps: Caps) -> String {
     let comb = combine(op, acc);
     let helpers = with_helpers(&(f.clone() + &fold + &comb + &store), acc);
     let wg = WORKGROUP.to_string();
-    expand(REDUCE, &[
+    let sub = subgroup_op(op, acc).filter(|_| subgroups);
+    let (tree, sg_args) = match sub {
+        Some(f) => (
+            expand(SUBGROUP_TREE, &[("SUBOP", f)]),
+            ",\n        @builtin(subgroup_invocation_id) sgi: u32, @builtin(subgroup_id) sgid: u32, @builtin(num_subgroups) nsg: u32",
+        ),
+        None => (TREE.to_string(), ""),
+    };
+    let src = expand(REDUCE, &[("TREE", &tree), ("SG_ARGS", sg_args)]);
+    expand(&src, &[
         ("BINDINGS", &b),
         ("PBIND", &k.to_string()),
         ("ACC", acc.wgsl()),
@@ -264,7 +316,9 @@ pub fn reduce(op: Red, x: &Tensor, dims: &[usize], mean: Option<&Tensor>, values
         }
         dispatch_groups(&ctx, &p, &bufs, params, groups)
     };
+    let subgroups = ctx.features.contains(wgpu::Features::SUBGROUP) && std::env::var("RUSTORCH_WGPU_NO_SUBGROUPS").as_deref() != Ok("1");
     let first = Pass {
+        subgroups,
         op,
         input: x.dtype,
         load_to: spec.load_to,
@@ -284,6 +338,7 @@ pub fn reduce(op: Red, x: &Tensor, dims: &[usize], mean: Option<&Tensor>, values
     let op2 = if matches!(op, Red::Count | Red::SumSqDev) { Red::Sum } else { op };
     let load_to = if op2 != op { spec.partial } else { spec.load_to };
     let second = Pass {
+        subgroups,
         op: op2,
         input: spec.partial,
         load_to,
@@ -323,13 +378,18 @@ pub fn test_sources(caps: Caps) -> Vec<(String, String)> {
                 _ => d,
             };
             let indices = if arg { Some(I64) } else { None };
-            let single = Pass { op, input: d, load_to: s.load_to, acc: s.acc, first: true, last: true, values: Some(result), indices };
-            let first = Pass { last: false, values: Some(s.partial), indices: arg.then_some(I32), ..single };
-            let op2 = if matches!(op, Red::Count | Red::SumSqDev) { Red::Sum } else { op };
-            let load_to = if op2 != op { s.partial } else { s.load_to };
-            let second = Pass { op: op2, input: s.partial, load_to, first: false, ..single };
-            for (label, pass) in [("single", single), ("first", first), ("second", second)] {
-                out.push((format!("{op:?} {} {label}", d.name()), source(pass, caps)));
+            for subgroups in [false, true] {
+                let single = Pass { op, input: d, load_to: s.load_to, acc: s.acc, first: true, last: true, values: Some(result), indices, subgroups };
+                let first = Pass { last: false, values: Some(s.partial), indices: arg.then_some(I32), ..single };
+                let op2 = if matches!(op, Red::Count | Red::SumSqDev) { Red::Sum } else { op };
+                let load_to = if op2 != op { s.partial } else { s.load_to };
+                let second = Pass { op: op2, input: s.partial, load_to, first: false, ..single };
+                for (label, pass) in [("single", single), ("first", first), ("second", second)] {
+                    if subgroups && subgroup_op(pass.op, pass.acc).is_none() {
+                        continue;
+                    }
+                    out.push((format!("{op:?} {} {label} subgroups={subgroups}", d.name()), source(pass, caps)));
+                }
             }
         }
     }

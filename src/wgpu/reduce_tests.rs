@@ -12,7 +12,7 @@ fn test_sources(caps: Caps) -> Vec<(String, String)> {
 
 fn validate(src: &str, int64: bool) -> Result<(), String> {
     let module = naga::front::wgsl::parse_str(src).map_err(|e| e.emit_to_string(src))?;
-    let mut caps = naga::valid::Capabilities::FLOAT64;
+    let mut caps = naga::valid::Capabilities::FLOAT64 | naga::valid::Capabilities::SUBGROUP;
     if int64 {
         caps |= naga::valid::Capabilities::SHADER_INT64;
     }
@@ -45,6 +45,9 @@ fn every_reduce_module_builds_a_pipeline_on_the_device() {
     };
     for (label, src) in test_sources(Caps::of(&ctx)) {
         if src.contains("f64") && !ctx.features.contains(wgpu::Features::SHADER_F64) {
+            continue;
+        }
+        if src.contains("subgroup_id") && !ctx.features.contains(wgpu::Features::SUBGROUP) {
             continue;
         }
         let module = ctx.device.create_shader_module(wgpu::ShaderModuleDescriptor {

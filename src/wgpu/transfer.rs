@@ -51,19 +51,15 @@ pub fn download(t: &Tensor) -> Result<Tensor> {
     let end = t.layout.extent() * es;
     let start = first / ALIGN * ALIGN;
     let len = round_up(end - start).min(wb.capacity() - start);
-    let staging = ctx.device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some("rustorch readback"),
-        size: len as u64,
-        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-        mapped_at_creation: false,
-    });
+    let staging = take_staging(&ctx, len);
     ctx.flush()?; // the tensor's producers first
     let mut enc = ctx.device.create_command_encoder(&wgpu::CommandEncoderDescriptor { label: None });
     enc.copy_buffer_to_buffer(wb.buffer()?, start as u64, &staging, 0, len as u64);
     ctx.queue.submit([enc.finish()]);
     let mapped: Arc<Mutex<Option<std::result::Result<(), wgpu::BufferAsyncError>>>> = Arc::new(Mutex::new(None));
     let slot = mapped.clone();
-    staging.slice(..).map_async(wgpu::MapMode::Read, move |r| {
+    let range = staging.slice(..len as u64);
+    range.map_async(wgpu::MapMode::Read, move |r| {
         if let Ok(mut s) = slot.lock() {
             *s = Some(r);
         }
@@ -76,14 +72,43 @@ pub fn download(t: &Tensor) -> Result<Tensor> {
     let host = Storage::new_cpu(len)?;
     {
         let view = staging
-            .slice(..)
+            .slice(..len as u64)
             .get_mapped_range()
             .map_err(|e| Error::runtime(format!("wgpu: mapping the readback buffer failed: {e}")))?;
         // SAFETY: `host` holds `len` bytes and `view` is `len` bytes long.
         unsafe { std::ptr::copy_nonoverlapping(view.as_ptr(), host.cpu_ptr()?, len) };
     }
     staging.unmap();
+    give_staging(&ctx, staging);
     // The same view, now relative to the bytes copied.
     let layout = Layout { offset: (first - start) / es, ..t.layout.clone() };
     Tensor::from_storage(Arc::new(host), layout, t.dtype)?.contiguous()
+}
+
+/// Staging buffers up to this size are kept for reuse (larger reads allocate their own).
+const STAGING_KEEP: usize = 64 << 20;
+
+/// A mappable readback buffer of at least `len` bytes, reused when one is free.
+fn take_staging(ctx: &super::Context, len: usize) -> wgpu::Buffer {
+    let class = crate::cpu::alloc::size_class(len.max(4)).unwrap_or(len).max(len);
+    let cached = ctx.staging.lock().unwrap_or_else(|e| e.into_inner()).get_mut(&class).and_then(|v| v.pop());
+    cached.unwrap_or_else(|| {
+        ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("rustorch readback"),
+            size: class.div_ceil(ALIGN).saturating_mul(ALIGN) as u64,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        })
+    })
+}
+
+fn give_staging(ctx: &super::Context, b: wgpu::Buffer) {
+    let size = b.size() as usize;
+    if size <= STAGING_KEEP {
+        let mut cache = ctx.staging.lock().unwrap_or_else(|e| e.into_inner());
+        let v = cache.entry(size).or_default();
+        if v.len() < 2 {
+            v.push(b);
+        }
+    }
 }
