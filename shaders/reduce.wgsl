@@ -7,7 +7,8 @@
 // dims), so transposed and sliced inputs reduce without a copy.
 // Params (u32): [0] outputs, [1] reduced elements per output, [2] chunks per output,
 // [3] elements per chunk, [4] kept ndim, [5] reduced ndim, [6] x offset, [7] m offset,
-// [8..16] kept shape, [16..24] kept strides, [24..32] reduced shape, [32..40] reduced strides.
+// [8..16] kept shape, [16..24] kept strides, [24..32] reduced shape, [32..40] reduced strides,
+// [40] [41] offsets of the values and indices outputs (last pass).
 {{BINDINGS}}
 @group(0) @binding({{PBIND}}) var<storage, read> p: array<u32>;
 

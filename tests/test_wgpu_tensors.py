@@ -404,8 +404,8 @@ def test_int64_emulated_without_shader_int64():
 
 
 def test_tensors_larger_than_one_binding():
-    """Elementwise kernels run over tensors larger than one storage binding (128 MiB on lavapipe)
-    in windows; a view that starts past the first binding window reads the right elements."""
+    """Kernels run over tensors larger than one storage binding (128 MiB on lavapipe) in windows;
+    a view that starts past the first binding window reads the right elements."""
     props = require()
     limit = int(props["max_storage_buffer_binding_size"])
     if limit > 512 << 20:
@@ -421,5 +421,17 @@ def test_tensors_larger_than_one_binding():
     y.add_(1)  # in place, through the output's own binding window
     mid = n // 2 + 1
     assert y.narrow(0, mid - 1, 3).cpu().tolist() == [2 * mid, 1, 2 * mid + 4]  # mid is even
+    evens = (n + 1) // 2
+    odds = n - evens  # odd i = 2k + 1 holds 2i + 2 = 4k + 4, for k < odds
+    assert y.sum().item() == evens + 4 * odds * (odds - 1) // 2 + 4 * odds  # in binding-sized slices
+    # 2-D: reductions keeping dim 0 fill their outputs slice by slice; over dim 0 they combine slices.
+    rows, cols = limit // 4096 + 100, 1024
+    b = torch.ones(rows, cols, device="wgpu")
+    b.narrow(0, rows - 1, 1).fill_(3)
+    assert torch.equal(b.sum(dim=0).cpu(), torch.full((cols,), rows + 2.0))
+    assert torch.equal(b.sum(dim=1).narrow(0, rows - 2, 2).cpu(), torch.tensor([1024.0, 3072.0]))
+    assert b.amax().item() == 3 and b.amin(dim=0).cpu().tolist() == [1.0] * cols
+    assert (b > 0).all().item() and b.mean(dim=1).narrow(0, rows - 1, 1).item() == 3
+    assert b.argmax(dim=1).narrow(0, 0, 2).cpu().tolist() == [0, 0]
     with pytest.raises(NotImplementedError, match="storage binding"):
-        y.sum()  # reductions over more than one binding are not tiled yet
+        b.argmax(dim=0)  # arg reductions across slices are not combined yet

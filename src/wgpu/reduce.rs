@@ -235,13 +235,13 @@ fn source(pass: Pass, caps: Caps) -> String {
         b.push_str(&dtypes::output_decl("out", k, d, caps));
         k += 1;
         f.push_str(&dtypes::store_fn("store", "out", d, caps));
-        store.push_str(&format!("        store({at}, {});\n", convert("acc", acc, d, caps)));
+        store.push_str(&format!("        store(p[40] + {at}, {});\n", convert("acc", acc, d, caps)));
     }
     if let Some(d) = indices {
         b.push_str(&dtypes::output_decl("outi", k, d, caps));
         k += 1;
         f.push_str(&dtypes::store_fn("store_i", "outi", d, caps));
-        store.push_str(&format!("        store_i({at}, {});\n", convert("ai", Val::U32, d, caps)));
+        store.push_str(&format!("        store_i(p[41] + {at}, {});\n", convert("ai", Val::U32, d, caps)));
     }
     let comb = combine(op, acc);
     let helpers = with_helpers(&(f.clone() + &fold + &comb + &store), acc);
@@ -272,7 +272,72 @@ fn source(pass: Pass, caps: Caps) -> String {
 /// Reduces `x` over `dims` (sorted, unique) into contiguous outputs shaped like the kept
 /// dims: `values` (any dtype: the accumulator is converted) and, for the arg ops,
 /// `indices` (int64). `mean` (SumSqDev) holds each output's mean in the accumulator dtype.
+/// A view larger than one storage binding is reduced in slices of its outermost dim.
 pub fn reduce(op: Red, x: &Tensor, dims: &[usize], mean: Option<&Tensor>, values: Option<&Tensor>, indices: Option<&Tensor>) -> Result<()> {
+    let ctx = super::context()?;
+    let caps = Caps::of(&ctx);
+    let max_bind = ctx.limits.max_storage_buffer_binding_size as usize;
+    let align = (ctx.limits.min_storage_buffer_offset_alignment as usize).max(4);
+    let budget = (max_bind - align) / x.dtype.size();
+    let span = |t: &Tensor| t.layout.extent().saturating_sub(t.layout.offset);
+    if x.ndim() == 0 || span(x) <= budget {
+        return reduce_fitting(op, x, dims, mean, values, indices);
+    }
+    // Slices of dim 0 small enough for one binding each.
+    let rest = span(&x.narrow(0, 0, 1)?);
+    let s0 = x.layout.strides[0].max(0) as usize;
+    let too_wide = || Error::NotImplemented(format!(
+        "a slice of this wgpu view spans more than one storage binding ({max_bind} bytes on {})", ctx.info.name
+    ));
+    if rest > budget {
+        return Err(too_wide());
+    }
+    let rows = (budget - rest).checked_div(s0).map_or(x.shape()[0], |r| r + 1).max(1);
+    let n0 = x.shape()[0];
+    let slice = |t: &Tensor, r0: usize, r: usize| t.narrow(0, r0 as i64, r as i64);
+    if !dims.contains(&0) {
+        // Dim 0 is kept: each slice of x fills its own slice of the outputs.
+        let mut r0 = 0;
+        while r0 < n0 {
+            let r = rows.min(n0 - r0);
+            let (m, v, i) = (mean.map(|t| slice(t, r0, r)).transpose()?, values.map(|t| slice(t, r0, r)).transpose()?, indices.map(|t| slice(t, r0, r)).transpose()?);
+            reduce_fitting(op, &slice(x, r0, r)?, dims, m.as_ref(), v.as_ref(), i.as_ref())?;
+            r0 += r;
+        }
+        return Ok(());
+    }
+    // Dim 0 is reduced: each slice's partial results, in the accumulator dtype, combined.
+    use crate::compute::Arg;
+    use crate::ops::BinaryOp;
+    let combine = match op {
+        Red::Sum | Red::Count | Red::SumSqDev => BinaryOp::Add,
+        Red::Prod => BinaryOp::Mul,
+        Red::Max => BinaryOp::Maximum,
+        Red::Min => BinaryOp::Minimum,
+        Red::All => BinaryOp::LogicalAnd,
+        Red::Any => BinaryOp::LogicalOr,
+        Red::ArgMax | Red::ArgMin => return Err(too_wide()),
+    };
+    let Some(values) = values else { return Ok(()) };
+    let part = spec(op, x.dtype, caps).partial;
+    let part = if matches!(op, Red::All | Red::Any) { DType::Bool } else { part };
+    let total = Tensor::empty(values.shape(), part, x.device())?;
+    let piece = Tensor::empty(values.shape(), part, x.device())?;
+    let mut r0 = 0;
+    while r0 < n0 {
+        let r = rows.min(n0 - r0);
+        let target = if r0 == 0 { &total } else { &piece };
+        reduce_fitting(op, &slice(x, r0, r)?, dims, mean, Some(target), None)?;
+        if r0 > 0 {
+            let c = if part == DType::Bool { DType::Bool } else { part };
+            super::map::run(super::map::MapOp::Binary(combine), &[(Arg::T(&total), c), (Arg::T(&piece), c)], c, &[], &total)?;
+        }
+        r0 += r;
+    }
+    super::map::run(super::map::MapOp::Copy, &[(Arg::T(&total), values.dtype)], values.dtype, &[], values)
+}
+
+fn reduce_fitting(op: Red, x: &Tensor, dims: &[usize], mean: Option<&Tensor>, values: Option<&Tensor>, indices: Option<&Tensor>) -> Result<()> {
     let ctx = super::context()?;
     let caps = Caps::of(&ctx);
     super::map::check_dtype(&ctx, x.dtype, caps)?;
@@ -296,8 +361,9 @@ pub fn reduce(op: Red, x: &Tensor, dims: &[usize], mean: Option<&Tensor>, values
     let chunks = if n_red <= 2 * per { 1 } else { n_red.div_ceil(per).min(4096usize.div_ceil(n_out)).max(1) };
     let chunk = n_red.div_ceil(chunks).max(1);
     let arg = matches!(op, Red::ArgMax | Red::ArgMin);
-    let mut params = vec![0u32; 40];
-    let head = u32s([n_out, n_red, chunks, chunk, kshape.len(), rshape.len(), x.layout.offset, mean.map_or(0, |m| m.layout.offset)])?;
+    let mut params = vec![0u32; 48];
+    let (xbind, xoff) = window(&ctx, x)?;
+    let head = u32s([n_out, n_red, chunks, chunk, kshape.len(), rshape.len(), xoff, mean.map_or(0, |m| m.layout.offset)])?;
     params[..8].copy_from_slice(&head);
     for (j, (&s, &st)) in kshape.iter().zip(&ks[0]).enumerate() {
         params[8 + j] = u32s([s])?[0];
@@ -307,14 +373,21 @@ pub fn reduce(op: Red, x: &Tensor, dims: &[usize], mean: Option<&Tensor>, values
         params[24 + j] = u32s([s])?[0];
         params[32 + j] = u32s([st])?[0];
     }
-    let launch = |pass: Pass, input: &Tensor, params: &[u32], vals: Option<&Tensor>, idx: Option<&Tensor>, extra: Option<&Tensor>, groups: usize| -> Result<()> {
+    // Final outputs may be slices of larger outputs (a reduction in slices): their offsets.
+    let (vo, io) = (values.map_or(0, |t| t.layout.offset), indices.map_or(0, |t| t.layout.offset));
+    let launch = |pass: Pass, input: Bind, params: &[u32], vals: Option<&Tensor>, idx: Option<&Tensor>, extra: Option<&Tensor>, groups: usize| -> Result<()> {
         let key = format!("reduce/{pass:?}");
         let p = pipeline(&ctx, &key, || Some(source(pass, caps)))?;
-        let mut bufs: Vec<Bind> = vec![buffer(&ctx, input)?.into()];
+        let mut params = params.to_vec();
+        if pass.last {
+            params[40] = u32s([vo])?[0];
+            params[41] = u32s([io])?[0];
+        }
+        let mut bufs: Vec<Bind> = vec![input];
         for t in [extra, vals, idx].into_iter().flatten() {
             bufs.push(buffer(&ctx, t)?.into());
         }
-        dispatch_groups(&ctx, &p, &bufs, params, groups)
+        dispatch_groups(&ctx, &p, &bufs, &params, groups)
     };
     let subgroups = ctx.features.contains(wgpu::Features::SUBGROUP) && std::env::var("RUSTORCH_WGPU_NO_SUBGROUPS").as_deref() != Ok("1");
     let first = Pass {
@@ -329,11 +402,11 @@ pub fn reduce(op: Red, x: &Tensor, dims: &[usize], mean: Option<&Tensor>, values
         indices: if !arg { None } else if chunks == 1 { indices.map(|t| t.dtype) } else { Some(DType::I32) },
     };
     if chunks == 1 {
-        return launch(first, x, &params, values, indices, mean, n_out);
+        return launch(first, xbind, &params, values, indices, mean, n_out);
     }
     let pv = Tensor::empty(&[n_out * chunks], spec.partial, x.device())?;
     let pi = if arg { Some(Tensor::empty(&[n_out * chunks], DType::I32, x.device())?) } else { None };
-    launch(first, x, &params, Some(&pv), pi.as_ref(), mean, n_out * chunks)?;
+    launch(first, xbind, &params, Some(&pv), pi.as_ref(), mean, n_out * chunks)?;
     // Second pass: each output's partials are one contiguous row.
     let op2 = if matches!(op, Red::Count | Red::SumSqDev) { Red::Sum } else { op };
     let load_to = if op2 != op { spec.partial } else { spec.load_to };
@@ -349,13 +422,33 @@ pub fn reduce(op: Red, x: &Tensor, dims: &[usize], mean: Option<&Tensor>, values
         indices: if arg { indices.map(|t| t.dtype) } else { None },
     };
     let second = if arg && second.values.is_none() { Pass { values: None, ..second } } else { second };
-    let mut p2 = vec![0u32; 40];
+    let mut p2 = vec![0u32; 48];
     p2[..6].copy_from_slice(&u32s([n_out, chunks, 1, chunks, 1, 1])?);
     p2[8] = u32s([n_out])?[0];
     p2[16] = u32s([chunks])?[0];
     p2[24] = u32s([chunks])?[0];
     p2[32] = 1;
-    launch(second, &pv, &p2, values, indices, pi.as_ref(), n_out)
+    launch(second, buffer(&ctx, &pv)?.into(), &p2, values, indices, pi.as_ref(), n_out)
+}
+
+/// The binding of `t`'s buffer a kernel reads it through, and `t`'s offset within it: the
+/// whole buffer, or for a buffer larger than one binding a window holding the view.
+fn window<'a>(ctx: &super::Context, t: &'a Tensor) -> Result<(Bind<'a>, usize)> {
+    let wb = t.storage().wgpu_buffer().ok_or_else(|| Error::runtime("expected a wgpu tensor"))?;
+    let max_bind = ctx.limits.max_storage_buffer_binding_size as usize;
+    if wb.capacity() <= max_bind {
+        return Ok((wb.buffer()?.into(), t.layout.offset));
+    }
+    let es = t.dtype.size();
+    let align = (ctx.limits.min_storage_buffer_offset_alignment as usize).max(4);
+    let start = t.layout.offset * es / align * align;
+    let end = t.layout.extent().max(t.layout.offset + 1) * es;
+    let size = ((end - start).div_ceil(4) * 4).min(wb.capacity() - start);
+    if size > max_bind {
+        return Err(Error::NotImplemented(format!("this wgpu view spans more than one storage binding ({max_bind} bytes)")));
+    }
+    let bind = Bind { buffer: wb.buffer()?, offset: start as u64, size: std::num::NonZeroU64::new(size as u64) };
+    Ok((bind, t.layout.offset - start / es))
 }
 
 /// Every pass module (first / second / single, each op and input dtype), for the tests.
