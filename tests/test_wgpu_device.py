@@ -4,25 +4,19 @@ wgpu kernel yet (never a silent CPU fallback) and for mixing devices.
 
 A missing adapter skips these tests locally; RUSTORCH_REQUIRE_WGPU=1 (set by CI, which installs
 lavapipe) turns that into a failure."""
-import os
 
 import numpy as np
 import pytest
 
-from _backend import IS_REFERENCE, torch
+from _backend import torch
+from _wgpu import require
 
 DTYPES = ["float32", "float64", "float16", "bfloat16", "int64", "int32", "int16", "int8", "uint8", "bool"]
 
 
 @pytest.fixture(autouse=True)
 def _wgpu():
-    if IS_REFERENCE:
-        pytest.skip("PyTorch has no wgpu device")
-    if not torch.wgpu.is_available():
-        reason = torch.wgpu.unavailable_reason()
-        if os.environ.get("RUSTORCH_REQUIRE_WGPU") == "1":
-            pytest.fail(f"RUSTORCH_REQUIRE_WGPU=1 but no wgpu adapter: {reason}")
-        pytest.skip(f"no wgpu adapter: {reason}")
+    require()
 
 
 def _values(dtype, shape, seed=0):

@@ -2,6 +2,7 @@
 //! (with and without SHADER_INT64) and built as a pipeline on the device.
 
 use super::dtypes::Caps;
+use super::test_support::{build_on_device, validate};
 use super::map::{expression, test_source, MapOp};
 use crate::cpu::ternary::Ternary;
 use crate::dtype::DType;
@@ -54,18 +55,6 @@ fn modules(caps: Caps) -> Vec<(String, String)> {
     out
 }
 
-fn validate(src: &str, int64: bool) -> Result<(), String> {
-    let module = naga::front::wgsl::parse_str(src).map_err(|e| e.emit_to_string(src))?;
-    let mut caps = naga::valid::Capabilities::FLOAT64;
-    if int64 {
-        caps |= naga::valid::Capabilities::SHADER_INT64;
-    }
-    naga::valid::Validator::new(naga::valid::ValidationFlags::all(), caps)
-        .validate(&module)
-        .map(|_| ())
-        .map_err(|e| format!("{e:?}"))
-}
-
 #[test]
 fn every_map_module_validates_with_and_without_int64() {
     for int64 in [true, false] {
@@ -104,34 +93,8 @@ fn kernels_exist_for_every_op_and_dtype_the_cpu_computes() {
     }
 }
 
-/// Every module becomes a pipeline on the real device (lavapipe in CI): this catches what
-/// naga accepts but the driver's compiler does not.
+/// Every module becomes a pipeline on the real device (lavapipe in CI).
 #[test]
 fn every_map_module_builds_a_pipeline_on_the_device() {
-    let ctx = match crate::wgpu::context() {
-        Ok(c) => c,
-        Err(e) => {
-            assert!(std::env::var("RUSTORCH_REQUIRE_WGPU").as_deref() != Ok("1"), "{e}");
-            return; // no adapter on this machine
-        }
-    };
-    let caps = Caps::of(&ctx);
-    for (label, src) in modules(caps) {
-        if src.contains("f64") && !ctx.features.contains(wgpu::Features::SHADER_F64) {
-            continue;
-        }
-        let module = ctx.device.create_shader_module(wgpu::ShaderModuleDescriptor {
-            label: Some(&label),
-            source: wgpu::ShaderSource::Wgsl(src.into()),
-        });
-        let _pipeline = ctx.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
-            label: Some(&label),
-            layout: None,
-            module: &module,
-            entry_point: Some("main"),
-            compilation_options: Default::default(),
-            cache: None,
-        });
-        ctx.check_errors().unwrap_or_else(|e| panic!("{label}: {e}"));
-    }
+    build_on_device(modules);
 }

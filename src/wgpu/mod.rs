@@ -18,6 +18,8 @@ pub mod reduce;
 #[cfg(test)]
 mod reduce_tests;
 pub mod template;
+#[cfg(test)]
+mod test_support;
 pub mod transfer;
 
 pub use context::{context, status, Context};
