@@ -433,5 +433,11 @@ def test_tensors_larger_than_one_binding():
     assert b.amax().item() == 3 and b.amin(dim=0).cpu().tolist() == [1.0] * cols
     assert (b > 0).all().item() and b.mean(dim=1).narrow(0, rows - 1, 1).item() == 3
     assert b.argmax(dim=1).narrow(0, 0, 2).cpu().tolist() == [0, 0]
-    with pytest.raises(NotImplementedError, match="storage binding"):
-        b.argmax(dim=0)  # arg reductions across slices are not combined yet
+    # Arg reductions across slices: the later slice's 3s win; ties keep the first index.
+    assert b.argmax(dim=0).cpu().tolist() == [rows - 1] * cols
+    assert b.argmin(dim=0).narrow(0, 0, 3).cpu().tolist() == [0, 0, 0]
+    assert b.argmax().item() == (rows - 1) * cols
+    b.narrow(0, 5, 1).narrow(1, 7, 1).fill_(float("nan"))  # NaN is the maximum, in the first slice
+    values, where = b.max(dim=0)
+    assert where.narrow(0, 6, 3).cpu().tolist() == [rows - 1, 5, rows - 1]
+    assert values.narrow(0, 7, 1).cpu().isnan().item()

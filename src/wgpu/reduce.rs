@@ -316,7 +316,7 @@ pub fn reduce(op: Red, x: &Tensor, dims: &[usize], mean: Option<&Tensor>, values
         Red::Min => BinaryOp::Minimum,
         Red::All => BinaryOp::LogicalAnd,
         Red::Any => BinaryOp::LogicalOr,
-        Red::ArgMax | Red::ArgMin => return Err(too_wide()),
+        Red::ArgMax | Red::ArgMin => return arg_in_slices(op, x, dims, values, indices, rows),
     };
     let Some(values) = values else { return Ok(()) };
     let part = spec(op, x.dtype, caps).partial;
@@ -335,6 +335,54 @@ pub fn reduce(op: Red, x: &Tensor, dims: &[usize], mean: Option<&Tensor>, values
         r0 += r;
     }
     super::map::run(super::map::MapOp::Copy, &[(Arg::T(&total), values.dtype)], values.dtype, &[], values)
+}
+
+/// argmax / argmin over a reduced dim 0 in slices: each slice's (value, index), its index
+/// shifted to the whole tensor's reduced numbering, replaces the running result where it is
+/// strictly better (NaN counts as the extreme), so the first index wins ties as on the CPU.
+fn arg_in_slices(op: Red, x: &Tensor, dims: &[usize], values: Option<&Tensor>, indices: Option<&Tensor>, rows: usize) -> Result<()> {
+    use super::map::{run, MapOp};
+    use crate::compute::Arg;
+    use crate::dtype::Scalar;
+    use crate::ops::{BinaryOp, UnaryOp};
+    let kept: Vec<usize> = (0..x.ndim()).filter(|d| !dims.contains(d)).map(|d| x.shape()[d]).collect();
+    let dev = x.device();
+    let (tv, ti) = (Tensor::empty(&kept, x.dtype, dev)?, Tensor::empty(&kept, DType::I64, dev)?);
+    let (pv, pi) = (Tensor::empty(&kept, x.dtype, dev)?, Tensor::empty(&kept, DType::I64, dev)?);
+    let (m1, m2) = (Tensor::empty(&kept, DType::Bool, dev)?, Tensor::empty(&kept, DType::Bool, dev)?);
+    // Reduced elements per step of dim 0 (dim 0 is the outermost reduced dim).
+    let inner: usize = dims.iter().filter(|&&d| d != 0).map(|&d| x.shape()[d]).product();
+    let unary = |u: UnaryOp, a: &Tensor, out: &Tensor| run(MapOp::Unary(u), &[(Arg::T(a), a.dtype)], a.dtype, &[], out);
+    let binary = |b: BinaryOp, a: Arg, c: Arg, d: DType, out: &Tensor| run(MapOp::Binary(b), &[(a, d), (c, d)], d, &[], out);
+    let n0 = x.shape()[0];
+    let mut r0 = 0;
+    while r0 < n0 {
+        let r = rows.min(n0 - r0);
+        let part = x.narrow(0, r0 as i64, r as i64)?;
+        let (v, i) = if r0 == 0 { (&tv, &ti) } else { (&pv, &pi) };
+        reduce_fitting(op, &part, dims, None, Some(v), Some(i))?;
+        if r0 > 0 {
+            binary(BinaryOp::Add, Arg::T(&pi), Arg::S(Scalar::Int((r0 * inner) as i64)), DType::I64, &pi)?;
+            // better = (piece beats total) or (piece is NaN and total is not)
+            let cmp = if op == Red::ArgMax { BinaryOp::Gt } else { BinaryOp::Lt };
+            binary(cmp, Arg::T(&pv), Arg::T(&tv), x.dtype, &m1)?;
+            unary(UnaryOp::IsNan, &pv, &m2)?;
+            binary(BinaryOp::LogicalOr, Arg::T(&m1), Arg::T(&m2), DType::Bool, &m1)?;
+            unary(UnaryOp::IsNan, &tv, &m2)?;
+            unary(UnaryOp::LogicalNot, &m2, &m2)?;
+            binary(BinaryOp::LogicalAnd, Arg::T(&m1), Arg::T(&m2), DType::Bool, &m1)?;
+            run(MapOp::Where, &[(Arg::T(&m1), DType::Bool), (Arg::T(&pv), x.dtype), (Arg::T(&tv), x.dtype)], x.dtype, &[], &tv)?;
+            run(MapOp::Where, &[(Arg::T(&m1), DType::Bool), (Arg::T(&pi), DType::I64), (Arg::T(&ti), DType::I64)], DType::I64, &[], &ti)?;
+        }
+        r0 += r;
+    }
+    if let Some(v) = values {
+        run(MapOp::Copy, &[(Arg::T(&tv), v.dtype)], v.dtype, &[], v)?;
+    }
+    if let Some(i) = indices {
+        run(MapOp::Copy, &[(Arg::T(&ti), DType::I64)], DType::I64, &[], i)?;
+    }
+    Ok(())
 }
 
 fn reduce_fitting(op: Red, x: &Tensor, dims: &[usize], mean: Option<&Tensor>, values: Option<&Tensor>, indices: Option<&Tensor>) -> Result<()> {
