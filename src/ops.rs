@@ -109,6 +109,33 @@ impl UnaryOp {
         use UnaryOp::*;
         matches!(self, Abs | Neg | Sqrt | Floor | Ceil | Round | Trunc | Frac | Sign | Reciprocal | Square | Relu)
     }
+
+    /// The ops WGSL lacks for f64, in f64 arithmetic (shaders/math_f64.wgsl).
+    pub fn wgsl_f64_soft(self) -> Option<&'static str> {
+        use UnaryOp::*;
+        Some(match self {
+            Exp => "rt_exp64(x)",
+            Exp2 => "rt_exp2_64(x)",
+            Expm1 => "rt_expm1_64(x)",
+            Log => "rt_log64(x)",
+            Log2 => "rt_log64(x) * 1.4426950408889634",
+            Log10 => "rt_log64(x) * 0.4342944819032518",
+            Log1p => "rt_log1p64(x)",
+            Rsqrt => "1.0 / sqrt(x)",
+            Sin => "rt_sincos64(x).x",
+            Cos => "rt_sincos64(x).y",
+            Tan => "rt_tan64(x)",
+            Asin => "rt_atan2_64(x, sqrt(1.0 - x * x))",
+            Acos => "rt_atan2_64(sqrt(1.0 - x * x), x)",
+            Atan => "rt_atan64(x)",
+            Sinh => "rt_sinh64(x)",
+            Cosh => "rt_cosh64(x)",
+            Tanh => "rt_tanh64(x)",
+            Sigmoid => "1.0 / (1.0 + rt_exp64(-x))",
+            Erf => "rt_erf64(x)",
+            _ => return None,
+        })
+    }
 }
 
 impl UnaryOp {
@@ -338,6 +365,15 @@ impl BinaryOp {
     pub fn wgsl_f64(self) -> bool {
         use BinaryOp::*;
         matches!(self, Add | Sub | Mul | Div | DivTrunc | FloorDivide | Remainder | Fmod | Maximum | Minimum)
+    }
+
+    /// The ops WGSL lacks for f64, in f64 arithmetic (shaders/math_f64.wgsl).
+    pub fn wgsl_f64_soft(self) -> Option<&'static str> {
+        match self {
+            BinaryOp::Pow => Some("rt_pow64(a, b)"),
+            BinaryOp::Atan2 => Some("rt_atan2_64(a, b)"),
+            _ => None,
+        }
     }
 }
 

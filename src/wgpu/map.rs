@@ -76,7 +76,7 @@ pub fn expression(op: MapOp, compute: DType, caps: Caps) -> Option<(String, bool
             let pred = u.kind() == UnaryKind::Predicate;
             let e = match v {
                 Val::F32 | Val::F64 if pred => u.wgsl_float_pred(),
-                Val::F64 if !u.wgsl_f64() => None,
+                Val::F64 if !u.wgsl_f64() => u.wgsl_f64_soft(),
                 Val::F32 | Val::F64 => u.wgsl(),
                 _ if compute == DType::Bool && u == UnaryOp::BitwiseNot => Some("x ^ 1u"),
                 Val::E64 => u.wgsl_e64(),
@@ -89,7 +89,7 @@ pub fn expression(op: MapOp, compute: DType, caps: Caps) -> Option<(String, bool
             let e = match v {
                 Val::E64 => b.wgsl_e64(),
                 _ if boolean => b.wgsl_compare(),
-                Val::F64 if !b.wgsl_f64() => None,
+                Val::F64 if !b.wgsl_f64() => b.wgsl_f64_soft(),
                 Val::F32 | Val::F64 => b.wgsl(),
                 _ => b.wgsl_int(),
             };

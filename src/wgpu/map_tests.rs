@@ -84,8 +84,8 @@ fn kernels_exist_for_every_op_and_dtype_the_cpu_computes() {
             };
             let int_only = matches!(op, MapOp::Unary(UnaryOp::BitwiseNot)) || matches!(op, MapOp::Binary(b) if b.kind() == BinaryKind::Bitwise);
             let expected = if float_only { compute.is_float() } else if int_only { !compute.is_float() } else { true };
-            // f64 has WGSL's f64 subset only (no transcendentals).
-            if compute == DType::F64 || !expected {
+            // f64 too: WGSL's f64 subset, the rest in software (shaders/math_f64.wgsl).
+            if !expected {
                 continue;
             }
             assert!(expression(op, compute, caps).is_some(), "no kernel: {} {}", op.name(), compute.name());
@@ -97,4 +97,19 @@ fn kernels_exist_for_every_op_and_dtype_the_cpu_computes() {
 #[test]
 fn every_map_module_builds_a_pipeline_on_the_device() {
     build_on_device(modules);
+}
+
+/// An op and dtype the templates do not serve: PyTorch's NotImplementedError wording, naming the
+/// op and the device (no CPU fallback). Every public op has kernels, so this uses the internal
+/// `linspace` kernel with an integer compute type.
+#[test]
+fn an_op_without_a_kernel_says_so() {
+    if let Err(e) = crate::wgpu::context() {
+        assert!(std::env::var("RUSTORCH_REQUIRE_WGPU").as_deref() != Ok("1"), "{e}");
+        return;
+    }
+    let out = crate::tensor::Tensor::empty(&[3], DType::I32, crate::storage::Device::Wgpu(0)).unwrap();
+    let e = super::map::run(MapOp::Linspace, &[], DType::I32, &[], &out).unwrap_err();
+    assert!(matches!(e, crate::error::Error::NotImplemented(_)));
+    assert_eq!(e.to_string(), "The operator 'linspace' is not currently implemented for the wgpu device.");
 }

@@ -1,14 +1,14 @@
 //! Random fills on wgpu (`shaders/random.wgsl`): the CPU generator's streams, drawn on
 //! the device. Uniform floats and integers are bit-identical to the CPU's; normal
-//! samples compute Box-Muller in f32 (WGSL has no f64 log/cos), within about 1e-6 of
-//! the CPU's f64 result, and float64 normals are refused rather than approximated.
+//! samples compute Box-Muller in f32 (float64 ones in f64, with shaders/math_f64.wgsl),
+//! within about 1e-6 (1e-15 in float64) of the CPU's result.
 
 use super::dtypes::{self, convert, val, Caps, Val};
 use super::launch::{buffer, Bind, dispatch, pipeline, u32s};
 use super::template::{expand, with_helpers, WORKGROUP};
 use crate::cpu::random::Stream;
 use crate::dtype::DType;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::tensor::Tensor;
 
 pub const RANDOM: &str = include_str!("../../shaders/random.wgsl");
@@ -46,12 +46,24 @@ fn source(kind: &str, d: DType, caps: Caps) -> String {
              let z = sqrt(-2.0 * log(u1)) * cos(6.283185307179586 * u2);\n    store(p[1] + i, {});",
             convert("bitcast<f32>(p[10]) + bitcast<f32>(p[11]) * z", Val::F32, d, caps)
         ),
+        // The CPU's f64 Box-Muller, with the f64 log and cos of shaders/math_f64.wgsl.
+        "normal64" => {
+            b.push_str(&format!("@group(0) @binding({k}) var<storage, read> sc: array<f64>;\n"));
+            k += 1;
+            "    let z1 = draw(2u * i);\n    let z2 = draw(2u * i + 1u);\n    \
+             let u1 = 1.0 - (f64(z1.y >> 11u) * 4294967296.0 + f64((z1.y << 21u) | (z1.x >> 11u))) * 1.1102230246251565e-16;\n    \
+             let u2 = (f64(z2.y >> 11u) * 4294967296.0 + f64((z2.y << 21u) | (z2.x >> 11u))) * 1.1102230246251565e-16;\n    \
+             let z = sqrt(-2.0 * rt_log64(u1)) * rt_sincos64(6.283185307179586 * u2).y;\n    \
+             store(p[1] + i, sc[0] + sc[1] * z);"
+                .to_string()
+        }
         _ => format!(
             "    let v = e64_add(vec2<u32>(p[8], p[9]), e64_mul_hi_u(draw(i), vec2<u32>(p[6], p[7])));\n    store(p[1] + i, {});",
             convert("v", Val::E64, d, caps)
         ),
     };
-    f.push_str(&with_helpers(&(f.clone() + &body + "e64_add(e64_mul(e64_xor(e64_shr_u(e64_from_u32("), Val::E64));
+    let cv = if body.contains("sc[") { Val::F64 } else { Val::E64 };
+    f.push_str(&with_helpers(&(f.clone() + &body + "e64_add(e64_mul(e64_xor(e64_shr_u(e64_from_u32("), cv));
     let wg = WORKGROUP.to_string();
     let _ = val;
     expand(RANDOM, &[("BINDINGS", &b), ("PBIND", &k.to_string()), ("FUNCTIONS", &f), ("BODY", &body), ("WG", &wg)])
@@ -65,11 +77,7 @@ pub fn fill(t: &Tensor, s: Stream, draw: Draw) -> Result<()> {
     let kind = match draw {
         Draw::Uniform { .. } if t.dtype == DType::F64 => "uniform64",
         Draw::Uniform { .. } => "uniform",
-        Draw::Normal { .. } if t.dtype == DType::F64 => {
-            return Err(Error::NotImplemented(
-                "The operator 'normal_' is not currently implemented for the wgpu device in float64 (WGSL has no float64 log/cos).".into(),
-            ))
-        }
+        Draw::Normal { .. } if t.dtype == DType::F64 => "normal64",
         Draw::Normal { .. } => "normal",
         Draw::Int { .. } => "int",
     };
@@ -92,6 +100,7 @@ pub fn fill(t: &Tensor, s: Stream, draw: Draw) -> Result<()> {
         Draw::Normal { mean, std } => {
             params[10] = (mean as f32).to_bits();
             params[11] = (std as f32).to_bits();
+            f64s = [mean, std];
         }
         Draw::Int { lo, hi } => {
             let range = hi.wrapping_sub(lo) as u64;
@@ -103,7 +112,7 @@ pub fn fill(t: &Tensor, s: Stream, draw: Draw) -> Result<()> {
     }
     let sc;
     let mut bufs: Vec<Bind> = vec![buffer(&ctx, t)?.into()];
-    if kind == "uniform64" {
+    if kind.ends_with("64") {
         sc = super::transfer::upload(&Tensor::from_slice(&f64s, &[2])?)?;
         bufs.push(buffer(&ctx, &sc)?.into());
     }
@@ -120,5 +129,6 @@ pub fn test_sources(caps: Caps) -> Vec<(String, String)> {
         }
     }
     out.push(("uniform64 float64".into(), source("uniform64", DType::F64, caps)));
+    out.push(("normal64 float64".into(), source("normal64", DType::F64, caps)));
     out
 }

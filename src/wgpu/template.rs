@@ -10,6 +10,7 @@ pub const HELPERS_TRANSCENDENTAL: &str = include_str!("../../shaders/helpers_tra
 pub const HELPERS_INT: &str = include_str!("../../shaders/helpers_int.wgsl");
 pub const CLASSIFY_F32: &str = include_str!("../../shaders/classify_f32.wgsl");
 pub const CLASSIFY_F64: &str = include_str!("../../shaders/classify_f64.wgsl");
+pub const MATH_F64: &str = include_str!("../../shaders/math_f64.wgsl");
 pub const PACKING: &str = include_str!("../../shaders/packing.wgsl");
 pub const INT64_EMULATED: &str = include_str!("../../shaders/int64_emulated.wgsl");
 
@@ -65,6 +66,7 @@ pub fn with_helpers(code: &str, cv: Val) -> String {
         }
         Val::F64 => {
             libs.push(CLASSIFY_F64.to_string());
+            libs.push(MATH_F64.to_string());
             libs.push(expand(HELPERS, &[("T", "f64")]));
         }
         Val::I32 => libs.push(expand(HELPERS_INT, &[("T", "i32"), ("BITS", "32"), ("NEG1", "-1")])),
