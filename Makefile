@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.deps-installed
 
-.PHONY: demo test test-rust test-python test-numpy1 build bench lint clean
+.PHONY: demo test test-rust test-python test-numpy1 build bench lint clean wheel-for-device
 
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,14 @@ test: test-rust test-python test-numpy1
 BENCH_PY ?= $(PY)
 bench: build
 	PYTHONPATH=$(CURDIR) $(BENCH_PY) bench/bench_core.py
+
+# What bench/gpu_run.sh needs on a lent GPU machine (no network there): the abi3 wheel in .whl/ and the
+# Vulkan loader packages in .gl/ (both ignored by git, carried by the device tool).
+wheel-for-device: $(STAMP)
+	$(VENV)/bin/maturin build --release --quiet --out .whl
+	mkdir -p .gl /tmp/amd64/partial
+	apt-get -oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64 update -qq
+	cd .gl && apt-get -oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64 download libvulkan1
 
 clean:
 	rm -rf $(VENV) $(NP1) target

@@ -30,8 +30,11 @@ import time
 
 import numpy as np
 
-sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-import rustorch  # noqa: E402
+try:
+    import rustorch  # an installed wheel (bench/gpu_run.sh), or PYTHONPATH=. with a built tree
+except ImportError:
+    sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+    import rustorch  # noqa: E402
 
 try:
     import torch  # noqa: E402

@@ -424,6 +424,11 @@ def test_tensors_larger_than_one_binding():
     evens = (n + 1) // 2
     odds = n - evens  # odd i = 2k + 1 holds 2i + 2 = 4k + 4, for k < odds
     assert y.sum().item() == evens + 4 * odds * (odds - 1) // 2 + 4 * odds  # in binding-sized slices
+    # Random fills window by window continue one stream: the CPU's numbers, the last ones included.
+    torch.manual_seed(11)
+    want = torch.rand(n).narrow(0, n - 4, 4)
+    torch.manual_seed(11)
+    assert torch.equal(torch.rand(n, device="wgpu").narrow(0, n - 4, 4).cpu(), want)
     # 2-D: reductions keeping dim 0 fill their outputs slice by slice; over dim 0 they combine slices.
     rows, cols = limit // 4096 + 100, 1024
     b = torch.ones(rows, cols, device="wgpu")

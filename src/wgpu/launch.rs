@@ -1,5 +1,5 @@
-//! Launchers: cached pipelines, a parameter buffer, a bind group and a dispatch
-//! sized for the adapter (two-dimensional beyond 65,535 workgroups).
+//! Launchers: cached pipelines, buffer bindings (whole or windows) and dispatches sized
+//! for the adapter (two-dimensional beyond 65,535 workgroups).
 
 use super::context::Context;
 use super::template::WORKGROUP;
@@ -14,11 +14,13 @@ pub fn pipeline(ctx: &Context, key: &str, source: impl FnOnce() -> Option<String
     }
     let src = source().ok_or_else(|| Error::runtime(format!("no WGSL source for {key}")))?;
     let desc = wgpu::ShaderModuleDescriptor { label: Some(key), source: wgpu::ShaderSource::Wgsl(src.into()) };
-    // SAFETY: see `pipeline`'s comment: every index these kernels compute is in range by
-    // construction (the host validates each view against its storage before launching).
+    // Runtime bounds checks off: every index these kernels compute is in range by construction
+    // (views are validated against their storage when made; parameters are sized by the host;
+    // workgroup arrays are indexed below their length). RUSTORCH_WGPU_CHECKED=1 keeps the checks.
     let module = if std::env::var("RUSTORCH_WGPU_CHECKED").as_deref() == Ok("1") {
         ctx.device.create_shader_module(desc)
     } else {
+        // SAFETY: indices in range by construction, as above.
         unsafe { ctx.device.create_shader_module_trusted(desc, wgpu::ShaderRuntimeChecks::unchecked()) }
     };
     let p = Arc::new(ctx.device.create_compute_pipeline(&wgpu::ComputePipelineDescriptor {
@@ -51,7 +53,7 @@ pub fn capacity(t: &Tensor) -> Result<usize> {
     Ok(t.storage().wgpu_buffer().ok_or_else(|| Error::runtime("expected a wgpu tensor"))?.capacity())
 }
 
-/// u32 parameters for the strided templates: shape and strides padded to 8 dims.
+/// Sizes, strides and offsets as the u32 kernel parameters (an error beyond 32 bits).
 pub fn u32s(values: impl IntoIterator<Item = usize>) -> Result<Vec<u32>> {
     values
         .into_iter()
@@ -60,18 +62,6 @@ pub fn u32s(values: impl IntoIterator<Item = usize>) -> Result<Vec<u32>> {
 }
 
 pub const MAX_DIMS: usize = 8;
-
-/// Shape and strides (elements) of `t` padded to MAX_DIMS.
-pub fn dims(t: &Tensor, shape: &[usize]) -> Result<(Vec<u32>, Vec<u32>)> {
-    if shape.len() > MAX_DIMS {
-        return Err(Error::NotImplemented(format!("wgpu kernels take at most {MAX_DIMS} dimensions")));
-    }
-    let mut sh = u32s(shape.iter().copied())?;
-    let mut st = u32s(t.layout.strides.iter().map(|&s| s.max(0) as usize))?;
-    sh.resize(MAX_DIMS, 1);
-    st.resize(MAX_DIMS, 0);
-    Ok((sh, st))
-}
 
 /// A buffer bound whole, or a window of it (tensors larger than one binding).
 #[derive(Clone, Copy)]

@@ -225,12 +225,6 @@ fn regex_free_replace_words(s: &str) -> String {
     out
 }
 
-/// Whether wgpu has a kernel for `op` computing in `compute` (for the op lists and tests).
-pub fn has_kernel(op: MapOp, compute: DType) -> Result<bool> {
-    let ctx = super::context()?;
-    Ok(expression(op, compute, Caps::of(&ctx)).is_some())
-}
-
 /// Merges dims that every operand walks contiguously, and drops size-1 dims: fewer
 /// index steps per element (a contiguous op becomes one dim).
 pub fn coalesce(shape: &[usize], strides: &mut [Vec<usize>]) -> Vec<usize> {

@@ -8,7 +8,7 @@ use super::launch::{buffer, Bind, dispatch, pipeline, u32s};
 use super::template::{expand, with_helpers, WORKGROUP};
 use crate::cpu::random::Stream;
 use crate::dtype::DType;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::tensor::Tensor;
 
 pub const RANDOM: &str = include_str!("../../shaders/random.wgsl");
@@ -110,13 +110,39 @@ pub fn fill(t: &Tensor, s: Stream, draw: Draw) -> Result<()> {
             params[9] = ((lo as u64) >> 32) as u32;
         }
     }
-    let sc;
-    let mut bufs: Vec<Bind> = vec![buffer(&ctx, t)?.into()];
-    if kind.ends_with("64") {
-        sc = super::transfer::upload(&Tensor::from_slice(&f64s, &[2])?)?;
-        bufs.push(buffer(&ctx, &sc)?.into());
+    let sc = if kind.ends_with("64") { Some(super::transfer::upload(&Tensor::from_slice(&f64s, &[2])?)?) } else { None };
+    // A tensor larger than one storage binding is filled window by window, each window's
+    // draws continuing the stream where the previous one stopped.
+    let wb = t.storage().wgpu_buffer().ok_or_else(|| Error::runtime("expected a wgpu tensor"))?;
+    let max_bind = ctx.limits.max_storage_buffer_binding_size as usize;
+    let align = (ctx.limits.min_storage_buffer_offset_alignment as usize).max(4);
+    let es = t.dtype.size();
+    let draws = if matches!(draw, Draw::Normal { .. }) { 2 } else { 1 };
+    let n = t.numel();
+    let mut s0 = 0;
+    while s0 < n || (n == 0 && s0 == 0) {
+        let (len, bind, off) = if wb.capacity() <= max_bind {
+            (n, Bind::from(wb.buffer()?), t.layout.offset)
+        } else {
+            let len = ((max_bind - align) / es).min(n - s0);
+            let first = t.layout.offset + s0;
+            let start = first * es / align * align;
+            let size = (((first + len) * es - start).div_ceil(4) * 4).min(wb.capacity() - start);
+            let bind = Bind { buffer: wb.buffer()?, offset: start as u64, size: std::num::NonZeroU64::new(size as u64) };
+            (len, bind, first - start / es)
+        };
+        params[..2].copy_from_slice(&u32s([len, off])?);
+        let b = base.wrapping_add((s0 * draws) as u64);
+        params[4] = b as u32;
+        params[5] = (b >> 32) as u32;
+        let mut bufs = vec![bind];
+        if let Some(sc) = &sc {
+            bufs.push(buffer(&ctx, sc)?.into());
+        }
+        dispatch(&ctx, &p, &bufs, &params, len)?;
+        s0 += len.max(1);
     }
-    dispatch(&ctx, &p, &bufs, &params, t.numel())
+    Ok(())
 }
 
 /// Every random module, for the tests.
