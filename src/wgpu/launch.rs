@@ -89,7 +89,10 @@ pub fn dispatch_groups(ctx: &Context, pipeline: &wgpu::ComputePipeline, buffers:
         return Ok(());
     }
     let max = ctx.limits.max_compute_workgroups_per_dimension as usize;
-    let (x, y) = if groups <= max { (groups, 1) } else { (max, groups.div_ceil(max)) };
+    // The fewest rows, then the narrowest rows that hold every workgroup: (65535, 2) for 65,536
+    // groups would launch 65,534 idle ones, which on lavapipe cost as much as working ones.
+    let y = groups.div_ceil(max);
+    let x = groups.div_ceil(y);
     if y > max {
         return Err(Error::NotImplemented("tensor too large for one wgpu dispatch".into()));
     }
