@@ -223,3 +223,24 @@ def assert_values(actual, expected, name, rtol=None, atol=None):
         with np.errstate(all="ignore"):
             exp = expected.astype(STORAGE_NP[name])
         np.testing.assert_array_equal(got, exp)
+
+
+def scalar_cases():
+    """pytest params (spec, dtype) of the op_db specs that take a Python number as second operand."""
+    import pytest
+
+    import op_db
+    for spec in op_db.OPS:
+        if spec.scalar_other:
+            for dtype in spec.dtypes:
+                yield pytest.param(spec, dtype, id=f"{spec.id}-{dtype}")
+
+
+def call_reduction(spec, t, dim, keep):
+    """A REDUCTIONS spec applied to ``t`` over ``dim`` (None: all dims), as the torch function."""
+    fn = getattr(torch, spec.name)
+    if dim is None:
+        return fn(t, **spec.kwargs)
+    if spec.name == "count_nonzero":
+        return fn(t, dim=dim, **spec.kwargs)
+    return fn(t, dim=dim, keepdim=keep, **spec.kwargs)

@@ -15,7 +15,7 @@ import pytest
 import op_db
 from _backend import torch
 from _util import (CPP_NAMES, STORAGE_NP, assert_values, build, can_cast, reference, sample,
-                   to_np)
+                   scalar_cases, to_np)
 
 UNARY_LAYOUTS = {
     "contiguous": ((3, 4), "contiguous"),
@@ -193,14 +193,7 @@ def test_rejected_dtype(spec, dtype):
         np.testing.assert_array_equal(to_np(tensors[0]), before)  # nothing half-written
 
 
-def _scalar_cases():
-    for spec in op_db.OPS:
-        if spec.scalar_other:
-            for dtype in spec.dtypes:
-                yield pytest.param(spec, dtype, id=f"{spec.id}-{dtype}")
-
-
-@pytest.mark.parametrize("spec,dtype", list(_scalar_cases()))
+@pytest.mark.parametrize("spec,dtype", list(scalar_cases()))
 def test_python_number_operand(spec, dtype):
     """torch.op(tensor, number) with a number of the tensor's own category (float for float
     tensors, int for int tensors, bool for bool tensors): the tensor's dtype wins."""

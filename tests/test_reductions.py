@@ -9,8 +9,8 @@ import pytest
 
 import op_db
 from _backend import torch
-from _util import (CPP_NAMES, DEFAULT_TOLS, FLOAT_NAMES, assert_values, build, dt, is_float,
-                   sample, to_np)
+from _util import (CPP_NAMES, DEFAULT_TOLS, FLOAT_NAMES, assert_values, build, call_reduction, dt,
+                   is_float, sample, to_np)
 
 LAYOUTS = {
     "contiguous": ((3, 4, 5), "contiguous"),
@@ -93,19 +93,10 @@ def _tolerance(spec, res, values, dim):
     return max(rtol, 1e-5 if res == "float32" else rtol), atol + acc_eps * scale * np.sqrt(n)
 
 
-def _call(spec, t, dim, keep):
-    fn = getattr(torch, spec.name)
-    if dim is None:
-        return fn(t, **spec.kwargs)
-    if spec.name == "count_nonzero":
-        return fn(t, dim=dim, **spec.kwargs)
-    return fn(t, dim=dim, keepdim=keep, **spec.kwargs)
-
-
 @pytest.mark.parametrize("spec,dtype,layout,dim,keep", list(_cases()))
 def test_reduction(spec, dtype, layout, dim, keep):
     built = _input(spec, dtype, layout, zlib.crc32(f"{spec.id}-{dtype}-{layout}".encode()))
-    out = _call(spec, built.tensor, dim, keep)
+    out = call_reduction(spec, built.tensor, dim, keep)
     res = op_db.reduction_result_dtype(spec, dtype)
     expected = _reference(spec, built.values, dim, keep)
     rtol, atol = _tolerance(spec, res, built.values, dim)
@@ -143,9 +134,9 @@ def test_rejected_dtype(spec, dtype):
     t = torch.ones(2, 3, dtype=dt(dtype))
     exc, pattern = spec.error
     with pytest.raises(exc, match=pattern.replace("{T}", CPP_NAMES[dtype])):
-        _call(spec, t, None if not spec.needs_dim else 0, False)
+        call_reduction(spec, t, None if not spec.needs_dim else 0, False)
     with pytest.raises(exc, match=pattern.replace("{T}", CPP_NAMES[dtype])):
-        _call(spec, t, 1, False)
+        call_reduction(spec, t, 1, False)
 
 
 def _empty_cases():
@@ -165,16 +156,16 @@ def test_empty_input(spec, dtype):
         exc = spec.empty_value
         with pytest.raises(exc, match=r"Expected reduction dim to be specified for "
                                       r"input.numel\(\) == 0"):
-            _call(spec, t, None, False)
+            call_reduction(spec, t, None, False)
         with pytest.raises(spec.empty_error[0], match=spec.empty_error[1]):
-            _call(spec, t, 0, False)
+            call_reduction(spec, t, 0, False)
         expected_dim0 = None
     else:
-        assert_values(_call(spec, t, None, False), np.array(spec.empty_value), res)
+        assert_values(call_reduction(spec, t, None, False), np.array(spec.empty_value), res)
         expected_dim0 = np.full((3,), spec.empty_value)
-        assert_values(_call(spec, t, 0, False), expected_dim0, res)
+        assert_values(call_reduction(spec, t, 0, False), expected_dim0, res)
     # reducing the non-empty dim of an empty tensor gives an empty result
-    out = _call(spec, t, 1, False)
+    out = call_reduction(spec, t, 1, False)
     assert tuple(out.shape) == (0,) and out.dtype == dt(res)
 
 

@@ -15,7 +15,7 @@ import pytest
 
 import op_db
 from _backend import torch
-from _util import CPP_NAMES, dt, sample, to_np
+from _util import CPP_NAMES, dt, sample, scalar_cases, to_np
 from _wgpu import Operand, assert_matches, f64_error, merge_tol, require, run_both, seed
 
 C, T, S = "contiguous", "transposed", "sliced"
@@ -163,14 +163,7 @@ def test_out_non_contiguous(spec, dtype):
     assert_matches(got, want, _tol(spec, dtype))  # the result is `out` (PyTorch: `got is out`)
 
 
-def _scalar_cases():
-    for spec in op_db.OPS:
-        if spec.scalar_other:
-            for dtype in spec.dtypes:
-                yield pytest.param(spec, dtype, id=f"{spec.id}-{dtype}")
-
-
-@pytest.mark.parametrize("spec,dtype", list(_scalar_cases()))
+@pytest.mark.parametrize("spec,dtype", list(scalar_cases()))
 def test_python_number_operand(spec, dtype):
     """torch.name(wgpu tensor, number of the tensor's category): the tensor's dtype wins."""
     props = require()

@@ -15,7 +15,7 @@ import pytest
 
 import op_db
 from _backend import torch
-from _util import CPP_NAMES, dt, sample
+from _util import CPP_NAMES, call_reduction, dt, sample
 from _wgpu import (F64_MISSING, TOL, Operand, assert_matches, f64_error, require, run_both,
                    seed)
 
@@ -59,15 +59,6 @@ def _cases():
                                            id=f"{spec.id}-{dtype}-{layout}-{dim_id}")
 
 
-def _call(spec, t, dim, keep):
-    fn = getattr(torch, spec.name)
-    if dim is None:
-        return fn(t, **spec.kwargs)
-    if spec.name == "count_nonzero":
-        return fn(t, dim=dim, **spec.kwargs)
-    return fn(t, dim=dim, keepdim=keep, **spec.kwargs)
-
-
 def _tol(spec, dtype, values, n):
     """float32: rtol 1e-5 plus sqrt(n) float32 ulps of the largest input for summation order."""
     res = op_db.reduction_result_dtype(spec, dtype)
@@ -85,10 +76,10 @@ def _check(props, spec, dtype, x, dim, keep, n):
     err = f64_error(props, dtype)
     if err:
         with pytest.raises(err[0], match=err[1]):
-            _call(spec, x.on("wgpu")[1], dim, keep)
+            call_reduction(spec, x.on("wgpu")[1], dim, keep)
         return
-    cpu_fn = lambda: _call(spec, x.on("cpu")[1], dim, keep)  # noqa: E731
-    gpu_fn = lambda: _call(spec, x.on("wgpu")[1], dim, keep)  # noqa: E731
+    cpu_fn = lambda: call_reduction(spec, x.on("cpu")[1], dim, keep)  # noqa: E731
+    gpu_fn = lambda: call_reduction(spec, x.on("wgpu")[1], dim, keep)  # noqa: E731
     if spec.name == "logsumexp" and dtype == "float64":
         # exp/log have no WGSL float64: either computed (some other way) or refused with the
         # wgpu message, never a wrong value.
@@ -150,7 +141,7 @@ def test_rejected_dtype(spec, dtype):
     exc, pattern = spec.error
     for dim in (None if not spec.needs_dim else 0, 1):
         with pytest.raises(exc, match=pattern.replace("{T}", CPP_NAMES[dtype])):
-            _call(spec, g, dim, False)
+            call_reduction(spec, g, dim, False)
 
 
 # ---- max / min with a dim, argmax / argmin ------------------------------------------------------
