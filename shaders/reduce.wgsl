@@ -23,6 +23,18 @@ fn combine(acc: ptr<function, {{ACC}}>, ai: ptr<function, u32>, b: {{ACC}}, bi: 
 {{COMBINE}}
 }
 
+// Offset of linear index i over nd dims whose sizes start at p[sh], strides at p[st].
+fn offset(i: u32, nd: u32, sh: u32, st: u32) -> u32 {
+    var off = 0u;
+    var rem = i;
+    for (var d = i32(nd) - 1; d >= 0; d = d - 1) {
+        let u = u32(d);
+        off = off + (rem % p[sh + u]) * p[st + u];
+        rem = rem / p[sh + u];
+    }
+    return off;
+}
+
 @compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32{{SG_ARGS}}) {
@@ -32,14 +44,8 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     }
     let o = w / p[2];
     let g = w % p[2];
-    // Offset of output o's first element: decompose o over the kept dims.
-    var base = p[6];
-    var rem = o;
-    for (var d = i32(p[4]) - 1; d >= 0; d = d - 1) {
-        let u = u32(d);
-        base = base + (rem % p[8u + u]) * p[16u + u];
-        rem = rem / p[8u + u];
-    }
+    // Offset of output o's first element: o over the kept dims.
+    let base = p[6] + offset(o, p[4], 8u, 16u);
 {{PRELUDE}}
     var acc: {{ACC}} = {{IDENTITY}};
     var ai: u32 = 0xffffffffu;
@@ -48,13 +54,7 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     for (var r = start + lid; r < end; r = r + {{WG}}u) {
         var off = base + r * p[32];
         if (p[5] > 1u) {
-            off = base;
-            var rr = r;
-            for (var d = i32(p[5]) - 1; d >= 0; d = d - 1) {
-                let u = u32(d);
-                off = off + (rr % p[24u + u]) * p[32u + u];
-                rr = rr / p[24u + u];
-            }
+            off = base + offset(r, p[5], 24u, 32u);
         }
 {{FOLD}}
     }

@@ -225,15 +225,24 @@ def assert_values(actual, expected, name, rtol=None, atol=None):
         np.testing.assert_array_equal(got, exp)
 
 
-def scalar_cases():
-    """pytest params (spec, dtype) of the op_db specs that take a Python number as second operand."""
+def spec_cases(dtypes_of):
+    """pytest params (spec, dtype) of op_db.OPS, for the dtypes ``dtypes_of(spec)`` lists."""
     import pytest
 
     import op_db
     for spec in op_db.OPS:
-        if spec.scalar_other:
-            for dtype in spec.dtypes:
-                yield pytest.param(spec, dtype, id=f"{spec.id}-{dtype}")
+        for dtype in dtypes_of(spec):
+            yield pytest.param(spec, dtype, id=f"{spec.id}-{dtype}")
+
+
+def scalar_cases():
+    """The specs that take a Python number as second operand, with their dtypes."""
+    return spec_cases(lambda spec: spec.dtypes if spec.scalar_other else ())
+
+
+def rejected_cases():
+    """The specs with the dtypes they refuse."""
+    return spec_cases(lambda spec: spec.rejects)
 
 
 def call_reduction(spec, t, dim, keep):

@@ -15,7 +15,7 @@ import pytest
 import op_db
 from _backend import torch
 from _util import (CPP_NAMES, STORAGE_NP, assert_values, build, can_cast, reference, sample,
-                   scalar_cases, to_np)
+                   rejected_cases, scalar_cases, to_np)
 
 UNARY_LAYOUTS = {
     "contiguous": ((3, 4), "contiguous"),
@@ -170,13 +170,7 @@ def test_inplace_form(spec, dtype, layout):
     _check(built[0].base, built[0].expected_base(expected_self), spec, dtype)
 
 
-def _rejected_cases():
-    for spec in op_db.OPS:
-        for dtype in spec.rejects:
-            yield pytest.param(spec, dtype, id=f"{spec.id}-{dtype}")
-
-
-@pytest.mark.parametrize("spec,dtype", list(_rejected_cases()))
+@pytest.mark.parametrize("spec,dtype", list(rejected_cases()))
 def test_rejected_dtype(spec, dtype):
     built = _operands(spec, dtype, _layout_spec(spec, "contiguous"), _seed("r", spec.id, dtype))
     tensors = [b.tensor for b in built]

@@ -15,7 +15,7 @@ import pytest
 
 import op_db
 from _backend import torch
-from _util import CPP_NAMES, dt, sample, scalar_cases, to_np
+from _util import CPP_NAMES, dt, rejected_cases, sample, scalar_cases, to_np
 from _wgpu import Operand, assert_matches, f64_error, merge_tol, require, run_both, seed
 
 C, T, S = "contiguous", "transposed", "sliced"
@@ -182,13 +182,7 @@ def test_python_number_operand(spec, dtype):
         assert_matches(got, want, _tol(spec, dtype))
 
 
-def _rejected_cases():
-    for spec in op_db.OPS:
-        for dtype in spec.rejects:
-            yield pytest.param(spec, dtype, id=f"{spec.id}-{dtype}")
-
-
-@pytest.mark.parametrize("spec,dtype", list(_rejected_cases()))
+@pytest.mark.parametrize("spec,dtype", list(rejected_cases()))
 def test_rejected_dtype(spec, dtype):
     """The CPU's error for a dtype the op refuses, on wgpu too (type and message)."""
     props = require()

@@ -96,19 +96,21 @@ pub fn output_decl(name: &str, k: usize, d: DType, caps: Caps) -> String {
     format!("@group(0) @binding({k}) var<storage, read_write> {name}: array<{ty}>;\n")
 }
 
-/// `fn fname(i: u32) -> val(d)`: element `i` of buffer `buf` (dtype `d`).
-pub fn load_fn(fname: &str, buf: &str, d: DType, caps: Caps) -> String {
+/// `fn fname(i: u32) -> val(d)`: element `i` of buffer `buf` (dtype `d`). `atomic`: `buf` is
+/// the writable binding of the same dtype, whose packed words are atomics (in-place ops).
+pub fn load_fn(fname: &str, buf: &str, d: DType, caps: Caps, atomic: bool) -> String {
+    let w = |idx: &str| if atomic && is_packed(d) { format!("atomicLoad(&{buf}[{idx}])") } else { format!("{buf}[{idx}]") };
     let body = match d {
         DType::F32 | DType::F64 | DType::I32 => format!("{buf}[i]"),
         DType::I64 if caps.int64 => format!("{buf}[i]"),
         DType::I64 => format!("vec2<u32>({buf}[2u * i], {buf}[2u * i + 1u])"),
-        DType::F16 => format!("rt_f16_to_f32(({buf}[i >> 1u] >> ((i & 1u) * 16u)) & 0xffffu)"),
-        DType::BF16 => format!("bitcast<f32>((({buf}[i >> 1u] >> ((i & 1u) * 16u)) & 0xffffu) << 16u)"),
-        DType::U8 => format!("({buf}[i >> 2u] >> ((i & 3u) * 8u)) & 0xffu"),
-        DType::Bool => format!("select(0u, 1u, (({buf}[i >> 2u] >> ((i & 3u) * 8u)) & 0xffu) != 0u)"),
+        DType::F16 => format!("rt_f16_to_f32(({} >> ((i & 1u) * 16u)) & 0xffffu)", w("i >> 1u")),
+        DType::BF16 => format!("bitcast<f32>((({} >> ((i & 1u) * 16u)) & 0xffffu) << 16u)", w("i >> 1u")),
+        DType::U8 => format!("({} >> ((i & 3u) * 8u)) & 0xffu", w("i >> 2u")),
+        DType::Bool => format!("select(0u, 1u, (({} >> ((i & 3u) * 8u)) & 0xffu) != 0u)", w("i >> 2u")),
         // Sign extension: the byte to the top, then an arithmetic shift down.
-        DType::I8 => format!("bitcast<i32>({buf}[i >> 2u] << (24u - (i & 3u) * 8u)) >> 24u"),
-        DType::I16 => format!("bitcast<i32>({buf}[i >> 1u] << (16u - (i & 1u) * 16u)) >> 16u"),
+        DType::I8 => format!("bitcast<i32>({} << (24u - (i & 3u) * 8u)) >> 24u", w("i >> 2u")),
+        DType::I16 => format!("bitcast<i32>({} << (16u - (i & 1u) * 16u)) >> 16u", w("i >> 1u")),
     };
     format!("fn {fname}(i: u32) -> {} {{\n    return {body};\n}}\n", val(d, caps).wgsl())
 }

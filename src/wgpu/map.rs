@@ -140,19 +140,16 @@ fn source(op: MapOp, operands: &[(Source, DType)], compute: DType, out: DType, e
     for (j, &(src, d)) in operands.iter().enumerate() {
         let load = format!("load{j}");
         match src {
-            Source::Tensor(sd) => {
-                bindings.push_str(&dtypes::input_decl(&format!("in{j}"), k, sd, caps));
-                k += 1;
-                let raw = dtypes::load_fn(&format!("{load}_raw"), &format!("in{j}"), sd, caps);
-                functions.push_str(&raw);
-                functions.push_str(&format!(
-                    "fn {load}(i: u32) -> {} {{\n    return {};\n}}\n",
-                    val(d, caps).wgsl(),
-                    convert(&format!("{load}_raw(i)"), val(sd, caps), d, caps)
-                ));
-            }
-            Source::Output(sd) => {
-                functions.push_str(&dtypes::load_fn(&format!("{load}_raw"), "out", sd, caps).replace("out[", "OUTWORD["));
+            Source::Tensor(sd) | Source::Output(sd) => {
+                // Operands sharing the output's storage are read through its binding.
+                let buf = if let Source::Tensor(_) = src {
+                    bindings.push_str(&dtypes::input_decl(&format!("in{j}"), k, sd, caps));
+                    k += 1;
+                    format!("in{j}")
+                } else {
+                    "out".to_string()
+                };
+                functions.push_str(&dtypes::load_fn(&format!("{load}_raw"), &buf, sd, caps, buf == "out"));
                 functions.push_str(&format!(
                     "fn {load}(i: u32) -> {} {{\n    return {};\n}}\n",
                     val(d, caps).wgsl(),
@@ -166,12 +163,6 @@ fn source(op: MapOp, operands: &[(Source, DType)], compute: DType, out: DType, e
         }
         body.push_str(&format!("    let {} = {load}(o.{});\n", names[j], comps[j]));
     }
-    // Packed outputs are atomic words: reads through the output binding load atomically.
-    let functions = if dtypes::is_packed(out) {
-        regex_free_replace_words(&functions)
-    } else {
-        functions.replace("OUTWORD[", "out[")
-    };
     bindings.push_str(&dtypes::output_decl("out", k, out, caps));
     k += 1;
     if f64_scalars {
@@ -194,35 +185,6 @@ fn source(op: MapOp, operands: &[(Source, DType)], compute: DType, out: DType, e
         ("BODY", &body),
         ("WG", &wg),
     ]))
-}
-
-/// `OUTWORD[expr]` -> `atomicLoad(&out[expr])` (brackets may nest one level).
-fn regex_free_replace_words(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    let mut rest = s;
-    while let Some(pos) = rest.find("OUTWORD[") {
-        out.push_str(&rest[..pos]);
-        let after = &rest[pos + "OUTWORD[".len()..];
-        let mut depth = 1;
-        let mut end = after.len();
-        for (i, ch) in after.char_indices() {
-            match ch {
-                '[' => depth += 1,
-                ']' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        end = i;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        out.push_str(&format!("atomicLoad(&out[{}])", &after[..end]));
-        rest = &after[(end + 1).min(after.len())..];
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Merges dims that every operand walks contiguously, and drops size-1 dims: fewer
@@ -253,11 +215,12 @@ pub fn coalesce(shape: &[usize], strides: &mut [Vec<usize>]) -> Vec<usize> {
 pub fn run(op: MapOp, inputs: &[(Arg, DType)], compute: DType, extras: &[Scalar], out: &Tensor) -> Result<()> {
     let ctx = super::context()?;
     let caps = Caps::of(&ctx);
-    if expression(op, compute, caps).is_none() {
-        return Err(no_kernel_for(&ctx, op.name(), compute, caps));
-    }
     if out.numel() == 0 {
-        return Ok(());
+        // Nothing to compute, but an op without a kernel still says so.
+        return match expression(op, compute, caps) {
+            Some(_) => Ok(()),
+            None => Err(no_kernel_for(&ctx, op.name(), compute, caps)),
+        };
     }
     for &(a, d) in inputs {
         check_dtype(&ctx, a.dtype().unwrap_or(d), caps)?;
@@ -276,7 +239,12 @@ pub fn run(op: MapOp, inputs: &[(Arg, DType)], compute: DType, extras: &[Scalar]
         key.push_str(&format!("/{s:?}:{}", d.name()));
     }
     let f64_scalars = f64_scalars(inputs, compute, extras, caps);
-    let p = pipeline(&ctx, &key, || source(op, &sources, compute, out.dtype, extras.len(), f64_scalars, caps))?;
+    // The op's expression is built only when its pipeline is (not on every call); no source
+    // means no kernel for this op and dtype.
+    let p = match pipeline(&ctx, &key, || source(op, &sources, compute, out.dtype, extras.len(), f64_scalars, caps)) {
+        Err(_) if expression(op, compute, caps).is_none() => return Err(no_kernel_for(&ctx, op.name(), compute, caps)),
+        p => p?,
+    };
     // Strides (in elements) of each operand and the output, then coalesced dims.
     let nd = out.ndim();
     let mut strides: Vec<Vec<usize>> = Vec::with_capacity(4);

@@ -204,7 +204,7 @@ const SUBGROUP_TREE: &str = "    let red = {{SUBOP}}(acc);
 fn source(pass: Pass, caps: Caps) -> String {
     let Pass { op, input, load_to, acc, first, last, values, indices, subgroups } = pass;
     let mut b = dtypes::input_decl("x", 0, input, caps);
-    let mut f = dtypes::load_fn("load_x_raw", "x", input, caps);
+    let mut f = dtypes::load_fn("load_x_raw", "x", input, caps, false);
     f.push_str(&format!(
         "fn load_x(i: u32) -> {} {{\n    return {};\n}}\n",
         val(load_to, caps).wgsl(),
@@ -216,13 +216,13 @@ fn source(pass: Pass, caps: Caps) -> String {
         let m = if acc == Val::F64 { DType::F64 } else { DType::F32 };
         b.push_str(&dtypes::input_decl("m", k, m, caps));
         k += 1;
-        f.push_str(&dtypes::load_fn("load_m", "m", m, caps));
+        f.push_str(&dtypes::load_fn("load_m", "m", m, caps, false));
         prelude.push_str("    let m = load_m(p[7] + o);\n");
         "        let v = load_x(off);\n        combine(&acc, &ai, (v - m) * (v - m), r);".to_string()
     } else if !first && indices.is_some() {
         b.push_str(&dtypes::input_decl("xi", k, DType::I32, caps));
         k += 1;
-        f.push_str(&dtypes::load_fn("load_xi", "xi", DType::I32, caps));
+        f.push_str(&dtypes::load_fn("load_xi", "xi", DType::I32, caps, false));
         "        combine(&acc, &ai, load_x(off), bitcast<u32>(load_xi(off)));".to_string()
     } else if op == Red::Count {
         format!("        combine(&acc, &ai, {}, r);", convert("load_x(off)", Val::U32, DType::I64, caps))
