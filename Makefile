@@ -26,6 +26,10 @@ test-python: build
 	$(PY) -m pytest -p no:cacheprovider tests
 	# The portable (non-AVX2) kernels, forced: elementwise ops and reductions again.
 	RUSTORCH_NO_AVX2=1 $(PY) -m pytest -p no:cacheprovider tests/test_elementwise.py tests/test_reductions.py
+	# The GPUs' kernel shapes on lavapipe (a CPU adapter defaults to 1 element per invocation):
+	# 8 elements per invocation, reductions split over few workgroups.
+	RUSTORCH_WGPU_UNROLL=8 RUSTORCH_WGPU_REDUCE_GROUPS=64 $(PY) -m pytest -p no:cacheprovider -q \
+		tests/test_wgpu_device.py tests/test_wgpu_tensors.py tests/test_wgpu_reductions.py
 
 # clippy with the crate's lints (no unwrap/expect/panic in src/), warnings as errors.
 lint:
@@ -55,7 +59,7 @@ wheel-for-device: $(STAMP)
 	$(VENV)/bin/maturin build --release --quiet --out .whl
 	mkdir -p .gl /tmp/amd64/partial
 	apt-get -oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64 update -qq
-	cd .gl && apt-get -oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64 download libvulkan1
+	cd .gl && apt-get -oAPT::Architecture=amd64 -oAPT::Architectures=amd64 -oDir::State::Lists=/tmp/amd64 download libvulkan1 libegl1 libglvnd0 libopengl0 libgl1 libglx0 libgles2
 
 clean:
 	rm -rf $(VENV) $(NP1) target

@@ -12,8 +12,10 @@ as user code does (``z = x + y``). Ratios > 1 mean rustorch is faster.
 ``--device wgpu`` prints the adapter (and llvmpipe's ``LP_NUM_THREADS``, which dominates tiny
 dispatches on lavapipe), the host overhead per small op (1,000 16-element adds, then one
 ``synchronize()``; issue target < 10 us per op on lavapipe), bandwidth in GB/s (bytes read + written
-per call; every call ends with a synchronize, so the device work is inside the clock) and the peak
-device memory. An op without a wgpu kernel yet prints "n/a (no kernel yet)"; any other error is raised.
+per call; every sample ends with a synchronize, so the device work is inside the clock) and the peak
+device memory. ``--ops-per-sync K`` runs K calls of each large op before that synchronize (torch cuda
+alike): with K = 1 a real GPU's fence round trip (tens of us) is timed with every op, with K > 1 the
+figure is the device's throughput, as a training loop sees it. An op without a wgpu kernel yet prints "n/a (no kernel yet)"; any other error is raised.
 On a machine with PyTorch and CUDA, run it with that interpreter (``PYTHONPATH=. /path/to/python
 bench/bench_core.py --device wgpu``) to fill the "vs torch cuda" column. ``--json PATH`` writes the
 figures for bench/RESULTS.md.
@@ -215,14 +217,16 @@ def run_wgpu(args):
     print(f"rustorch {rustorch.__version__} --device wgpu, numpy {np.__version__}, "
           f"{'torch ' + torch.__version__ if torch is not None else 'torch not installed'}, {os.cpu_count()} cpus")
     adapter = (f"adapter: {name} [{props.get('backend')}, {props.get('device_type')}, "
-               f"{props.get('driver')}], max binding {binding / 2**20:g} MiB" if binding else f"adapter: {name}")
+               f"{props.get('driver')}], max binding {binding / 2**20:g} MiB, unroll {props.get('unroll')}, "
+               f"reduce groups {props.get('reduce_groups')}" if binding else f"adapter: {name}")
     if is_llvmpipe:
         adapter += f", LP_NUM_THREADS={lp_text}"
     print(adapter)
     print(f"torch cuda: {cuda_name if cuda_reason is None else 'not available (' + cuda_reason + ')'}")
     mib = 4 * n / 2**20
     print(f"n = {n} float32 elements ({mib:g} MiB per tensor, 2-D view {n // cols}x{cols}); "
-          f"medians of {reps}; host overhead = {HOST_OPS:,} ops then one synchronize()")
+          f"medians of {reps}; host overhead = {HOST_OPS:,} ops then one synchronize(); "
+          f"large ops: {args.ops_per_sync} per synchronize()")
 
     x_np = np.random.default_rng(0).standard_normal(n).astype(np.float32)
     y_np = np.random.default_rng(1).standard_normal(n).astype(np.float32)
@@ -240,7 +244,8 @@ def run_wgpu(args):
                               torch.from_numpy(b_np).cuda(), torch, torch.cuda.synchronize)
         torch.cuda.synchronize()
         torch.cuda.reset_peak_memory_stats()
-    libs["numpy"] = (x_np, y_np, x_np.reshape(n // cols, cols), a_np, b_np, np, lambda: None)
+    if not args.no_numpy:
+        libs["numpy"] = (x_np, y_np, x_np.reshape(n // cols, cols), a_np, b_np, np, lambda: None)
     names = ["rustorch wgpu", "torch cuda", "numpy"]
 
     w = {"op": 40, "rustorch wgpu": 20, "target": 9, "torch cuda": 16, "numpy": 14, "vs": 16}
@@ -261,10 +266,12 @@ def run_wgpu(args):
             if unit == "us":
                 fn, inner = host_overhead_fn(op, a, b, sync), HOST_OPS
             else:
-                def fn(op=op, x=x, y=y, x2=x2, m=m, sync=sync):
-                    op(x, y, x2, m)
+                inner = args.ops_per_sync if lib != "numpy" else 1
+
+                def fn(op=op, x=x, y=y, x2=x2, m=m, sync=sync, inner=inner):
+                    for _ in range(inner):
+                        op(x, y, x2, m)
                     sync()
-                inner = 1
             try:
                 secs[lib] = median_seconds(fn, reps) / inner
                 status[lib] = "ok"
@@ -330,7 +337,8 @@ def run_wgpu(args):
 
     if args.json:
         write_json(args.json, {
-            "device": "wgpu", "n": n, "view_2d": [n // cols, cols], "quick": args.quick, "reps": reps,
+            "device": "wgpu", "n": n, "ops_per_sync": args.ops_per_sync, "view_2d": [n // cols, cols],
+            "quick": args.quick, "reps": reps,
             "host_ops_per_sample": HOST_OPS, "host_recording_us_per_op": record_us,
             "versions": {"rustorch": rustorch.__version__, "numpy": np.__version__,
                          "torch": torch.__version__ if torch is not None else None},
@@ -361,10 +369,16 @@ def main():
     ap.add_argument("--n", type=int, default=None,
                     help=f"elements of the large float32 tensors (default {N_BIG}; on wgpu halved until "
                          "one tensor fits the adapter's largest storage binding)")
+    ap.add_argument("--ops-per-sync", type=int, default=1,
+                    help="wgpu: calls of each large op per synchronize() (default 1)")
+    ap.add_argument("--no-numpy", action="store_true",
+                    help="wgpu: no numpy column (quick tuning sweeps of large sizes; torch cuda stays)")
     ap.add_argument("--json", metavar="PATH", help="also write the figures as JSON to PATH")
     args = ap.parse_args()
     if args.n is not None and args.n < 16:
         ap.error("--n must be at least 16")
+    if args.ops_per_sync < 1:
+        ap.error("--ops-per-sync must be at least 1")
     if args.device == "wgpu":
         return run_wgpu(args)
     if args.n is None:

@@ -1,19 +1,24 @@
 #!/bin/bash
 # The one prepared run for a lent GPU machine (the device tool; see bench/RESULTS.md). Prepare here:
-#   make wheel-for-device   # builds the abi3 wheel into .whl/ and downloads the Vulkan loader into .gl/
+#   make wheel-for-device   # builds the abi3 wheel into .whl/; the Vulkan loader and libglvnd (which
+#                           # NVIDIA's Vulkan driver loads through) into .gl/
 # then run on the device, carrying .whl and .gl:   bash bench/gpu_run.sh
-# It installs the wheel outside the tree, checks that wgpu picks the GPU through Vulkan, and runs the
-# wgpu benchmark beside the machine's PyTorch CUDA; the tables and JSON come back in $OUT.
-set -o pipefail
-OUT=${OUT:-/tmp/out}
-mkdir -p "$OUT"
-for f in .gl/*.deb; do dpkg -x "$f" /; done
-ldconfig
-if [ -f /usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json ]; then
-    export VK_DRIVER_FILES=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
-fi
-python3 -m pip install -q --no-index --no-deps --no-compile --no-cache-dir --upgrade --target /tmp/site .whl/*.whl || exit 1
-export PYTHONPATH=/tmp/site PYTHONUNBUFFERED=1
-cd /tmp && python3 -c "import rustorch, sys; print(rustorch.__file__); print(rustorch.wgpu.get_device_properties() if rustorch.wgpu.is_available() else rustorch.wgpu.unavailable_reason())" | tee "$OUT/adapter.txt"
-cd - >/dev/null
-python3 bench/bench_core.py --device wgpu --json "$OUT/wgpu-gpu.json" 2>&1 | tee "$OUT/wgpu-gpu.txt"
+# It installs the wheel outside the tree, checks that wgpu picks the GPU through Vulkan, runs the wgpu
+# benchmark beside the machine's PyTorch CUDA (16M elements with 20 ops per synchronize for throughput,
+# the same with 1 for latency, 128M for a size far beyond the L2; bench/gpu_sweep.sh tunes), then
+# the wgpu test files against the GPU for a bounded time. Tables, JSON and the test log come back in $OUT.
+source bench/gpu_setup.sh
+nvidia-smi --query-gpu=name,driver_version,clocks.max.mem,memory.total --format=csv | tee "$OUT/gpu.txt"
+(cd /tmp && python3 -c "import rustorch; print(rustorch.__file__); print(rustorch.wgpu.get_device_properties() if rustorch.wgpu.is_available() else rustorch.wgpu.unavailable_reason())") | tee -a "$OUT/gpu.txt"
+bench() {  # name, then bench_core arguments
+    local name=$1; shift
+    timeout 100 python3 bench/bench_core.py --device wgpu "$@" --json "$OUT/$name.json" 2>&1 | tee "$OUT/$name.txt"
+}
+bench wgpu-16M-sync20 --ops-per-sync 20
+bench wgpu-128M-sync5 --n 134217728 --ops-per-sync 5 --quick
+bench wgpu-16M-sync1 --quick
+# Correctness on a real GPU (subgroup size 32, NVIDIA's compiler): the wgpu suites, bounded in time.
+rm -rf /tmp/t && cp -r tests /tmp/t && cd /tmp/t && RUSTORCH_REQUIRE_WGPU=1 timeout "${TEST_SECONDS:-100}" \
+    python3 -m pytest -q -p no:cacheprovider -n 8 --maxfail=20 test_wgpu_device.py test_wgpu_reductions.py \
+    test_wgpu_tensors.py test_wgpu_elementwise.py 2>&1 | tail -n 60 > "$OUT/tests.txt"
+echo "tests exit: $?" >> "$OUT/tests.txt"; tail -n 25 "$OUT/tests.txt"

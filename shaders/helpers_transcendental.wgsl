@@ -21,3 +21,32 @@ fn rt_pow(a: {{T}}, b: {{T}}) -> {{T}} {
     return select(m, -m, (b * 0.5) != trunc(b * 0.5));
 }
 
+
+fn rt_tan(v: {{T}}) -> {{T}} {
+    // Drivers' tan is sin/cos with absolute errors, so near its poles the relative error reaches
+    // 1e-4 (NVIDIA: tan(11) off by 0.02). Cody-Waite reduction by pi/4 in three parts, then the
+    // Cephes minimax polynomial on [-pi/4, pi/4] (relative error ~1e-7) for |x| <= 8192.
+    let x = f32(v);
+    let ax = abs(x);
+    if (!(ax <= 8192.0)) {
+        return {{T}}(tan(x)); // NaN, inf and the huge arguments
+    }
+    var j = u32(ax * 1.2732395447351628);
+    var y = f32(j);
+    if ((j & 1u) != 0u) {
+        j = j + 1u;
+        y = y + 1.0;
+    }
+    let z = ((ax - y * 0.78515625) - y * 2.4187564849853515625e-4) - y * 3.77489497744594108e-8;
+    let zz = z * z;
+    var t = z;
+    if (ax > 1e-4) {
+        t = (((((9.38540185543e-3 * zz + 3.11992232697e-3) * zz + 2.44301354525e-2) * zz
+            + 5.34112807005e-2) * zz + 1.33387994085e-1) * zz + 3.33331568548e-1) * zz * z + z;
+    }
+    if ((j & 2u) != 0u) {
+        t = -1.0 / t;
+    }
+    // tan is odd; the sign bit keeps tan(-0.0) = -0.0.
+    return {{T}}(select(t, -t, (bitcast<u32>(x) >> 31u) == 1u));
+}

@@ -35,6 +35,14 @@ fn offset(i: u32, nd: u32, sh: u32, st: u32) -> u32 {
     return off;
 }
 
+// Offset of reduced element r of the output whose first element is at base.
+fn at(base: u32, r: u32) -> u32 {
+    if (p[5] > 1u) {
+        return base + offset(r, p[5], 24u, 32u);
+    }
+    return base + r * p[32];
+}
+
 @compute @workgroup_size({{WG}})
 fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec3<u32>,
         @builtin(local_invocation_index) lid: u32{{SG_ARGS}}) {
@@ -51,11 +59,13 @@ fn main(@builtin(workgroup_id) wid: vec3<u32>, @builtin(num_workgroups) nwg: vec
     var ai: u32 = 0xffffffffu;
     let start = g * p[3];
     let end = min(start + p[3], p[1]);
-    for (var r = start + lid; r < end; r = r + {{WG}}u) {
-        var off = base + r * p[32];
-        if (p[5] > 1u) {
-            off = base + offset(r, p[5], 24u, 32u);
-        }
+    var r = start + lid;
+    // {{UNROLL}} loads in flight per step before they are folded in order (see map.wgsl).
+    for (; r + ({{UNROLL}}u - 1u) * {{WG}}u < end; r = r + {{UNROLL}}u * {{WG}}u) {
+{{FOLD_UNROLLED}}
+    }
+    for (; r < end; r = r + {{WG}}u) {
+        let off = at(base, r);
 {{FOLD}}
     }
 {{TREE}}

@@ -80,7 +80,7 @@ impl UnaryOp {
             Rsqrt => "inverseSqrt(x)",
             Sin => "sin(x)",
             Cos => "cos(x)",
-            Tan => "tan(x)",
+            Tan => "rt_tan(x)",
             // Through atan2: some drivers' asin/acos approximations are off by 1e-4 (lavapipe).
             Asin => "atan2(x, sqrt(1.0 - x * x))",
             Acos => "atan2(sqrt(1.0 - x * x), x)",

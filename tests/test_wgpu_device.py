@@ -5,6 +5,8 @@ op has wgpu kernels; the error for an op without one is tested in src/wgpu/map_t
 A missing adapter skips these tests locally; RUSTORCH_REQUIRE_WGPU=1 (set by CI, which installs
 lavapipe) turns that into a failure."""
 
+import os
+
 import numpy as np
 import pytest
 
@@ -37,6 +39,10 @@ def test_availability_and_properties():
     assert props["name"] == name
     assert int(props["max_storage_buffer_binding_size"]) >= 128 << 20  # the adapter's limit, not wgpu's default
     assert str(torch.device("wgpu:0")) == "wgpu:0" and torch.device("wgpu").index is None
+    # The per-adapter tuning (elements per invocation, reduction workgroups), or its override.
+    cpu = props["device_type"] == "Cpu"
+    assert props["unroll"] == os.environ.get("RUSTORCH_WGPU_UNROLL", "1" if cpu else "8")
+    assert props["reduce_groups"] == os.environ.get("RUSTORCH_WGPU_REDUCE_GROUPS", "4096" if cpu else "1024")
 
 
 @pytest.mark.parametrize("dtype", DTYPES)

@@ -270,6 +270,8 @@ pub fn wgpu_info() -> PyResult<Vec<(String, String)>> {
         ("max_storage_buffer_binding_size".into(), c.limits.max_storage_buffer_binding_size.to_string()),
         ("max_buffer_size".into(), c.limits.max_buffer_size.to_string()),
         ("max_compute_workgroups_per_dimension".into(), c.limits.max_compute_workgroups_per_dimension.to_string()),
+        ("unroll".into(), c.tuning.unroll.to_string()),
+        ("reduce_groups".into(), c.tuning.reduce_groups.to_string()),
     ])
 }
 
@@ -387,7 +389,7 @@ type KernelList = Vec<(&'static str, bool)>;
 pub fn wgpu_ops() -> (KernelList, KernelList) {
     use crate::wgpu::dtypes::Caps;
     use crate::wgpu::map::{expression, MapOp};
-    let f64 = |op| expression(op, DType::F64, Caps { int64: true }).is_some();
+    let f64 = |op| expression(op, DType::F64, Caps { int64: true, unroll: 1 }).is_some();
     (
         UnaryOp::ALL.iter().map(|&o| (o.name(), f64(MapOp::Unary(o)))).collect(),
         BinaryOp::ALL.iter().map(|&o| (o.name(), f64(MapOp::Binary(o)))).collect(),

@@ -19,6 +19,8 @@ pub struct Context {
     pub(crate) staging: Mutex<std::collections::HashMap<usize, Vec<wgpu::Buffer>>>,
     /// Compiled pipelines by (family, op, dtype) key.
     pub(crate) pipelines: Mutex<std::collections::HashMap<String, Arc<wgpu::ComputePipeline>>>,
+    /// Workgroup shapes for this adapter (see `template::Tuning`).
+    pub tuning: super::template::Tuning,
 }
 
 type Init = std::result::Result<Arc<Context>, String>;
@@ -120,6 +122,7 @@ fn init() -> Init {
             v.push(format!("the device was lost ({reason:?}): {msg}"));
         }
     });
+    let tuning = super::template::Tuning::for_adapter(info.device_type);
     Ok(Arc::new(Context {
         device,
         queue,
@@ -130,6 +133,7 @@ fn init() -> Init {
         errors,
         pending: Mutex::new(Default::default()),
         pipelines: Mutex::new(Default::default()),
+        tuning,
         staging: Mutex::new(Default::default()),
     }))
 }

@@ -49,11 +49,13 @@ impl Val {
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Caps {
     pub int64: bool,
+    /// Elements per invocation of the map and reduce kernels (`Tuning::unroll`).
+    pub unroll: usize,
 }
 
 impl Caps {
     pub fn of(ctx: &super::Context) -> Caps {
-        Caps { int64: ctx.features.contains(wgpu::Features::SHADER_INT64) }
+        Caps { int64: ctx.features.contains(wgpu::Features::SHADER_INT64), unroll: ctx.tuning.unroll }
     }
 }
 

@@ -5,7 +5,7 @@
 //! views, broadcasts, `out=` tensors of other dtypes and in-place ops need no temporaries.
 
 use super::dtypes::{self, convert, scalar_expr, scalar_words, val, Caps, Val};
-use super::launch::{buffer, dispatch, pipeline, u32s, Bind, MAX_DIMS};
+use super::launch::{buffer, dispatch_groups, pipeline, u32s, Bind, MAX_DIMS};
 use super::template::{expand, with_helpers, WORKGROUP};
 use crate::compute::Arg;
 use crate::cpu::ternary::Ternary;
@@ -13,6 +13,11 @@ use crate::dtype::{DType, Scalar};
 use crate::error::{Error, Result};
 use crate::ops::{BinaryKind, BinaryOp, UnaryKind, UnaryOp};
 use crate::tensor::Tensor;
+
+/// Workgroups of a map kernel over `numel` elements.
+fn groups(ctx: &super::Context, numel: usize) -> usize {
+    numel.div_ceil(WORKGROUP as usize * ctx.tuning.unroll)
+}
 
 pub const MAP: &str = include_str!("../../shaders/map.wgsl");
 
@@ -174,15 +179,28 @@ fn source(op: MapOp, operands: &[(Source, DType)], compute: DType, out: DType, e
     }
     let mut functions = functions + &dtypes::store_fn("store", "out", out, caps);
     let (result, rv) = if is_bool { (format!("select(0u, 1u, {expr})"), Val::U32) } else { (expr, cv) };
-    body.push_str(&format!("    store(o.w, {});", convert(&result, rv, out, caps)));
+    body.push_str(&format!("    return {};", convert(&result, rv, out, caps)));
     let helpers = with_helpers(&(functions.clone() + &body), cv);
     functions.push_str(&helpers);
     let wg = WORKGROUP.to_string();
+    let mut unrolled = String::new();
+    for step in ["offsets", "value", "store"] {
+        for u in 0..caps.unroll {
+            unrolled.push_str(&match step {
+                "offsets" => format!("        let i{u} = i0 + {u}u * {wg}u;\n        let o{u} = offsets(i{u});\n"),
+                "value" => format!("        let v{u} = value(i{u}, o{u});\n"),
+                _ => format!("        store(o{u}.w, v{u});\n"),
+            });
+        }
+    }
     Some(expand(MAP, &[
         ("BINDINGS", &bindings),
         ("PBIND", &k.to_string()),
         ("FUNCTIONS", &functions),
         ("BODY", &body),
+        ("OUT_T", val(out, caps).wgsl()),
+        ("UNROLLED", unrolled.trim_end()),
+        ("UNROLL", &caps.unroll.to_string()),
         ("WG", &wg),
     ]))
 }
@@ -322,7 +340,7 @@ pub fn run(op: MapOp, inputs: &[(Arg, DType)], compute: DType, extras: &[Scalar]
         if let Some(sc) = &sc {
             bufs.push(buffer(&ctx, sc)?.into());
         }
-        return dispatch(&ctx, &p, &bufs, &params, out.numel());
+        return dispatch_groups(&ctx, &p, &bufs, &params, groups(&ctx, out.numel()));
     }
     windows(&ctx, &p, inputs, out, &bound, &shape, &strides, &offsets, params, sc.as_ref())
 }
@@ -400,7 +418,7 @@ fn windows(
         if let Some(sc) = sc {
             binds.push(buffer(ctx, sc)?.into());
         }
-        dispatch(ctx, p, &binds, &prm, r * inner)?;
+        dispatch_groups(ctx, p, &binds, &prm, groups(ctx, r * inner))?;
         r0 += r;
     }
     Ok(())

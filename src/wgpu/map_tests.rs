@@ -57,8 +57,9 @@ fn modules(caps: Caps) -> Vec<(String, String)> {
 
 #[test]
 fn every_map_module_validates_with_and_without_int64() {
-    for int64 in [true, false] {
-        let mods = modules(Caps { int64 });
+    // Both unroll shapes: one element per invocation (CPU adapters) and the GPUs' eight.
+    for (int64, unroll) in [(true, 1), (false, 1), (true, 8), (false, 8)] {
+        let mods = modules(Caps { int64, unroll });
         assert!(mods.len() > 1000, "only {} modules", mods.len());
         for (label, src) in mods {
             assert!(!src.contains("{{"), "unfilled placeholder in {label}");
@@ -73,7 +74,7 @@ fn every_map_module_validates_with_and_without_int64() {
 
 #[test]
 fn kernels_exist_for_every_op_and_dtype_the_cpu_computes() {
-    let caps = Caps { int64: true };
+    let caps = Caps { int64: true, unroll: 1 };
     for op in all_ops().into_iter().filter(|op| !matches!(op, MapOp::Arange | MapOp::Linspace)) {
         for compute in DTYPES {
             let float_only = match op {

@@ -212,23 +212,35 @@ fn source(pass: Pass, caps: Caps) -> String {
     ));
     let mut k = 1;
     let mut prelude = String::new();
-    let fold = if first && op == Red::SumSqDev {
+    // An element folds in two steps, its loads (`v`, `j`) then its combine, so that an unrolled
+    // step issues every load before the first combine waits on one.
+    let (load, fold): (String, String) = if first && op == Red::SumSqDev {
         let m = if acc == Val::F64 { DType::F64 } else { DType::F32 };
         b.push_str(&dtypes::input_decl("m", k, m, caps));
         k += 1;
         f.push_str(&dtypes::load_fn("load_m", "m", m, caps, false));
         prelude.push_str("    let m = load_m(p[7] + o);\n");
-        "        let v = load_x(off);\n        combine(&acc, &ai, (v - m) * (v - m), r);".to_string()
+        ("let v# = load_x(off#);".into(), "combine(&acc, &ai, (v# - m) * (v# - m), r#);".into())
     } else if !first && indices.is_some() {
         b.push_str(&dtypes::input_decl("xi", k, DType::I32, caps));
         k += 1;
         f.push_str(&dtypes::load_fn("load_xi", "xi", DType::I32, caps, false));
-        "        combine(&acc, &ai, load_x(off), bitcast<u32>(load_xi(off)));".to_string()
+        ("let v# = load_x(off#);\n        let j# = bitcast<u32>(load_xi(off#));".into(), "combine(&acc, &ai, v#, j#);".into())
     } else if op == Red::Count {
-        format!("        combine(&acc, &ai, {}, r);", convert("load_x(off)", Val::U32, DType::I64, caps))
+        (format!("let v# = {};", convert("load_x(off#)", Val::U32, DType::I64, caps)), "combine(&acc, &ai, v#, r#);".into())
     } else {
-        "        combine(&acc, &ai, load_x(off), r);".to_string()
+        ("let v# = load_x(off#);".into(), "combine(&acc, &ai, v#, r#);".into())
     };
+    let mut unrolled = String::new();
+    for u in 0..caps.unroll {
+        unrolled.push_str(&format!("        let r{u} = r + {u}u * {WORKGROUP}u;\n        let off{u} = at(base, r{u});\n"));
+    }
+    for step in [&load, &fold] {
+        for u in 0..caps.unroll {
+            unrolled.push_str(&format!("        {}\n", step.replace('#', &u.to_string())));
+        }
+    }
+    let fold_one = format!("        {}\n        {}", load.replace('#', ""), fold.replace("r#", "r").replace('#', ""));
     let at = if last { "o" } else { "w" };
     let mut store = String::new();
     if let Some(d) = values {
@@ -244,7 +256,7 @@ fn source(pass: Pass, caps: Caps) -> String {
         store.push_str(&format!("        store_i(p[41] + {at}, {});\n", convert("ai", Val::U32, d, caps)));
     }
     let comb = combine(op, acc);
-    let helpers = with_helpers(&(f.clone() + &fold + &comb + &store), acc);
+    let helpers = with_helpers(&(f.clone() + &fold_one + &comb + &store), acc);
     let wg = WORKGROUP.to_string();
     let sub = subgroup_op(op, acc).filter(|_| subgroups);
     let (tree, sg_args) = match sub {
@@ -263,7 +275,9 @@ fn source(pass: Pass, caps: Caps) -> String {
         ("COMBINE", &comb),
         ("PRELUDE", &prelude),
         ("IDENTITY", identity(op, acc)),
-        ("FOLD", &fold),
+        ("FOLD", &fold_one),
+        ("FOLD_UNROLLED", unrolled.trim_end()),
+        ("UNROLL", &caps.unroll.to_string()),
         ("STORE", &store),
         ("WG", &wg),
     ])
@@ -406,7 +420,7 @@ fn reduce_fitting(op: Red, x: &Tensor, dims: &[usize], mean: Option<&Tensor>, va
     }
     // Chunks per output: enough workgroups to fill the device, at least 2,048 elements each.
     let per = WORKGROUP as usize * 8;
-    let chunks = if n_red <= 2 * per { 1 } else { n_red.div_ceil(per).min(4096usize.div_ceil(n_out)).max(1) };
+    let chunks = if n_red <= 2 * per { 1 } else { n_red.div_ceil(per).min(ctx.tuning.reduce_groups.div_ceil(n_out)).max(1) };
     let chunk = n_red.div_ceil(chunks).max(1);
     let arg = matches!(op, Red::ArgMax | Red::ArgMin);
     let mut params = vec![0u32; 48];

@@ -13,8 +13,9 @@ fn test_sources(caps: Caps) -> Vec<(String, String)> {
 
 #[test]
 fn every_reduce_module_validates_with_and_without_int64() {
-    for int64 in [true, false] {
-        let mods = test_sources(Caps { int64 });
+    // Both unroll shapes: one element per invocation (CPU adapters) and the GPUs' eight.
+    for (int64, unroll) in [(true, 1), (false, 1), (true, 8), (false, 8)] {
+        let mods = test_sources(Caps { int64, unroll });
         assert!(mods.len() > 250, "only {} modules", mods.len());
         for (label, src) in mods {
             assert!(!src.contains("{{"), "unfilled placeholder in {label}");

@@ -17,6 +17,34 @@ pub const INT64_EMULATED: &str = include_str!("../../shaders/int64_emulated.wgsl
 /// Invocations per workgroup of the elementwise families.
 pub const WORKGROUP: u32 = 256;
 
+/// Per-adapter tuning of the map and reduce families, chosen when the context is created
+/// (measured: bench/RESULTS.md).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Tuning {
+    /// Elements each invocation loads before it stores or folds any. A GPU needs several loads
+    /// in flight per invocation to reach its memory bandwidth (H100: 1 reaches 37%, 8 reaches
+    /// 84%); on a CPU adapter (lavapipe) 1 is fastest and compiles fastest.
+    pub unroll: usize,
+    /// Workgroups a large reduction's first pass is split over (a second combines them):
+    /// about one resident wave on a large GPU.
+    pub reduce_groups: usize,
+}
+
+impl Tuning {
+    /// The defaults for an adapter of `device_type`, then `RUSTORCH_WGPU_UNROLL` (1 to 16) and
+    /// `RUSTORCH_WGPU_REDUCE_GROUPS` (64 to 65,536) where set, for tuning a new adapter.
+    pub fn for_adapter(device_type: wgpu::DeviceType) -> Tuning {
+        let cpu = device_type == wgpu::DeviceType::Cpu;
+        let knob = |name: &str, default: usize, range: std::ops::RangeInclusive<usize>| {
+            std::env::var(name).ok().and_then(|v| v.parse().ok()).filter(|u| range.contains(u)).unwrap_or(default)
+        };
+        Tuning {
+            unroll: knob("RUSTORCH_WGPU_UNROLL", if cpu { 1 } else { 8 }, 1..=16),
+            reduce_groups: knob("RUSTORCH_WGPU_REDUCE_GROUPS", if cpu { 4096 } else { 1024 }, 64..=65536),
+        }
+    }
+}
+
 /// Replaces every `{{KEY}}` with its value.
 pub fn expand(template: &str, subs: &[(&str, &str)]) -> String {
     let mut out = template.to_string();
