@@ -231,7 +231,9 @@ def where(condition, input=None, other=None, *, out=None):
     tensor([1., 0.])
     """
     if input is None and other is None:
-        raise NotImplementedError("where(condition) (nonzero) is not implemented yet")
+        from ._index_ops import nonzero
+
+        return nonzero(_tensor_arg(condition, "where", "condition"), as_tuple=True)
     condition = _tensor_arg(condition, "where", "condition")
     r = _wrap(_C.where_(condition._c, _operand(input, "where"), _operand(other, "where")))
     if out is not None:

@@ -58,3 +58,14 @@ fn rt_e64_to_i64(a: vec2<u32>) -> i64 {
     // Through u64: i64(u32) may sign-extend the low word on some compilers.
     return bitcast<i64>((u64(a.y) << 32u) | u64(a.x));
 }
+
+// x != 0 with NaN counted as non-zero, as a bit test: drivers may assume floats are never NaN and
+// compile `x != 0.0` as an ordered compare (lavapipe: NaN != 0 is false).
+fn rt_nonzero_f32(x: f32) -> bool {
+    return (bitcast<u32>(x) & 0x7fffffffu) != 0u;
+}
+
+// The same for f64 (no f64 bitcast without 64-bit integers): NaN survives the conversion to f32.
+fn rt_nonzero_f64(x: f64) -> bool {
+    return x != 0.0 || (bitcast<u32>(f32(x)) & 0x7fffffffu) != 0u;
+}

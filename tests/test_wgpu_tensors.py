@@ -446,3 +446,24 @@ def test_tensors_larger_than_one_binding():
     values, where = b.max(dim=0)
     assert where.narrow(0, 6, 3).cpu().tolist() == [rows - 1, 5, rows - 1]
     assert values.narrow(0, 7, 1).cpu().isnan().item()
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float16", "bfloat16", "float64"])
+def test_nan_is_nonzero_and_unequal_on_the_device(dtype):
+    """Drivers may compile float compares assuming no NaN (lavapipe: NaN != 0 was false): casts to bool,
+    !=, logical ops, count_nonzero, any/all and nonzero must still treat NaN as PyTorch does."""
+    props = require()
+    if dtype == "float64" and props["shader_f64"] != "true":
+        pytest.skip("no SHADER_F64")
+    nan, inf = float("nan"), float("inf")
+    x = torch.tensor([nan, 0.0, -0.0, 1.0, inf, nan]).to(getattr(torch, dtype))
+    y = torch.tensor([0.0, nan, -0.0, 1.0, nan, nan]).to(getattr(torch, dtype))
+    g, h = x.to("wgpu"), y.to("wgpu")
+    assert g.bool().cpu().tolist() == x.bool().tolist() == [True, False, False, True, True, True]
+    assert (g != h).cpu().tolist() == (x != y).tolist() == [True, True, False, False, True, True]
+    assert (g == h).cpu().tolist() == (x == y).tolist()
+    assert (g != 0).cpu().tolist() == (x != 0).tolist()
+    assert torch.logical_or(g, h).cpu().tolist() == torch.logical_or(x, y).tolist()
+    assert torch.count_nonzero(g).item() == torch.count_nonzero(x).item() == 4
+    assert g.all().item() is False and g.narrow(0, 3, 3).all().item() is True
+    assert torch.nonzero(g).cpu().tolist() == torch.nonzero(x).tolist()

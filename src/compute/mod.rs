@@ -4,6 +4,8 @@
 
 pub mod creation;
 pub mod elementwise;
+pub mod index;
+pub mod matmul;
 pub mod reduce;
 
 use crate::cpu;

@@ -4,7 +4,9 @@
 pub mod alloc;
 pub mod binary;
 pub mod copy;
+pub mod index;
 pub mod iter;
+pub mod matmul;
 pub mod random;
 pub mod reduce;
 pub mod simd;

@@ -40,6 +40,10 @@ impl Val {
     pub fn nonzero(self, e: &str) -> String {
         match self {
             Val::E64 => format!("any(({e}) != vec2<u32>(0u))"),
+            // NaN is non-zero; drivers may assume floats are never NaN and compile `!=` as an
+            // ordered compare (lavapipe: NaN != 0 is false), so NaN is tested on its bits.
+            Val::F32 => format!("rt_nonzero_f32({e})"),
+            Val::F64 => format!("rt_nonzero_f64({e})"),
             v => format!("(({e}) != {}(0))", v.wgsl()),
         }
     }

@@ -93,6 +93,8 @@ pub fn expression(op: MapOp, compute: DType, caps: Caps) -> Option<(String, bool
             let boolean = matches!(b.kind(), BinaryKind::Compare | BinaryKind::Logical);
             let e = match v {
                 Val::E64 => b.wgsl_e64(),
+                // `!=` is unordered (true with a NaN), which drivers that assume no NaN miss.
+                Val::F32 | Val::F64 if b == BinaryOp::Ne => Some("a != b || rt_isnan(a) || rt_isnan(b)"),
                 _ if boolean => b.wgsl_compare(),
                 Val::F64 if !b.wgsl_f64() => b.wgsl_f64_soft(),
                 Val::F32 | Val::F64 => b.wgsl(),
@@ -199,6 +201,7 @@ fn source(op: MapOp, operands: &[(Source, DType)], compute: DType, out: DType, e
         ("FUNCTIONS", &functions),
         ("BODY", &body),
         ("OUT_T", val(out, caps).wgsl()),
+        ("OFFSETS", super::template::OFFSETS),
         ("UNROLLED", unrolled.trim_end()),
         ("UNROLL", &caps.unroll.to_string()),
         ("WG", &wg),

@@ -2,7 +2,7 @@
 //! (with and without SHADER_INT64) and built as a pipeline on the device.
 
 use super::dtypes::Caps;
-use super::test_support::{build_on_device, validate};
+use super::test_support::{build_on_device, validate_all};
 use super::map::{expression, test_source, MapOp};
 use crate::cpu::ternary::Ternary;
 use crate::dtype::DType;
@@ -57,19 +57,7 @@ fn modules(caps: Caps) -> Vec<(String, String)> {
 
 #[test]
 fn every_map_module_validates_with_and_without_int64() {
-    // Both unroll shapes: one element per invocation (CPU adapters) and the GPUs' eight.
-    for (int64, unroll) in [(true, 1), (false, 1), (true, 8), (false, 8)] {
-        let mods = modules(Caps { int64, unroll });
-        assert!(mods.len() > 1000, "only {} modules", mods.len());
-        for (label, src) in mods {
-            assert!(!src.contains("{{"), "unfilled placeholder in {label}");
-            if !int64 {
-                let code: String = src.lines().filter(|l| !l.trim_start().starts_with("//")).collect();
-                assert!(!code.contains("i64"), "{label} uses i64 without SHADER_INT64");
-            }
-            validate(&src, int64).unwrap_or_else(|e| panic!("{label} (int64={int64}): {e}\n{src}"));
-        }
-    }
+    validate_all(modules, 1000);
 }
 
 #[test]

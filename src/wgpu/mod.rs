@@ -5,12 +5,18 @@
 
 pub mod context;
 pub mod dtypes;
+pub mod index;
+#[cfg(test)]
+mod index_tests;
 #[cfg(test)]
 mod int64_emulated_tests;
 pub mod launch;
 pub mod map;
 #[cfg(test)]
 mod map_tests;
+pub mod matmul;
+#[cfg(test)]
+mod matmul_tests;
 pub mod pool;
 pub mod queue;
 pub mod random;

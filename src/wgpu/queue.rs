@@ -111,17 +111,19 @@ impl Context {
 
     /// Submits the pending encoder, if any (does not wait).
     pub fn flush(&self) -> Result<()> {
-        let (enc, params, arena) = {
+        {
+            // The lock is held through the submit: threads flushing at once would otherwise submit
+            // (and write the shared parameter arena) out of recording order.
             let mut p = self.pending.lock().unwrap_or_else(|e| e.into_inner());
             p.pass = None;
             p.dispatches = 0;
-            (p.encoder.take(), std::mem::take(&mut p.params), p.arena.clone())
-        };
-        if let Some(enc) = enc {
-            if let (false, Some(arena)) = (params.is_empty(), arena) {
-                self.queue.write_buffer(&arena, 0, &params);
+            let params = std::mem::take(&mut p.params);
+            if let Some(enc) = p.encoder.take() {
+                if let (false, Some(arena)) = (params.is_empty(), p.arena.as_ref()) {
+                    self.queue.write_buffer(arena, 0, &params);
+                }
+                self.queue.submit([enc.finish()]);
             }
-            self.queue.submit([enc.finish()]);
         }
         self.check_errors()
     }

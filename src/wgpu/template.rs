@@ -11,6 +11,8 @@ pub const HELPERS_INT: &str = include_str!("../../shaders/helpers_int.wgsl");
 pub const CLASSIFY_F32: &str = include_str!("../../shaders/classify_f32.wgsl");
 pub const CLASSIFY_F64: &str = include_str!("../../shaders/classify_f64.wgsl");
 pub const MATH_F64: &str = include_str!("../../shaders/math_f64.wgsl");
+/// `offsets(i)`: the strided offsets of element i in four streams (map and index families).
+pub const OFFSETS: &str = include_str!("../../shaders/offsets.wgsl");
 pub const PACKING: &str = include_str!("../../shaders/packing.wgsl");
 pub const INT64_EMULATED: &str = include_str!("../../shaders/int64_emulated.wgsl");
 

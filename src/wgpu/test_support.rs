@@ -15,6 +15,24 @@ pub fn validate(src: &str, int64: bool) -> Result<(), String> {
         .map_err(|e| format!("{e:?}"))
 }
 
+/// Validates every module `sources` generates for both unroll shapes (1: CPU adapters, 8: GPUs),
+/// with and without SHADER_INT64: no placeholder left unfilled, no `i64` where the adapter lacks
+/// it, and naga accepts it. At least `min` modules per setting.
+pub fn validate_all(sources: impl Fn(super::dtypes::Caps) -> Vec<(String, String)>, min: usize) {
+    for (int64, unroll) in [(true, 1), (false, 1), (true, 8), (false, 8)] {
+        let mods = sources(super::dtypes::Caps { int64, unroll });
+        assert!(mods.len() >= min, "only {} modules", mods.len());
+        for (label, src) in mods {
+            assert!(!src.contains("{{"), "unfilled placeholder in {label}");
+            if !int64 {
+                let code: String = src.lines().filter(|l| !l.trim_start().starts_with("//")).collect();
+                assert!(!code.contains("i64"), "{label} uses i64 without SHADER_INT64");
+            }
+            validate(&src, int64).unwrap_or_else(|e| panic!("{label} (int64={int64}, unroll={unroll}): {e}\n{src}"));
+        }
+    }
+}
+
 /// Builds every (label, source) the device supports as a compute pipeline; returns early
 /// when no adapter opens (failing instead under RUSTORCH_REQUIRE_WGPU=1).
 pub fn build_on_device(sources: impl FnOnce(super::dtypes::Caps) -> Vec<(String, String)>) {

@@ -1,0 +1,374 @@
+"""Index ops: gather, scatter (+add, +reduce), index_select/add/copy/fill, take, masked_fill/select/
+scatter, nonzero/argwhere, where(condition).
+
+Three native kernels carry them all (``_C.gather``, ``_C.scatter_``, ``_C.nonzero``, each on cpu and
+wgpu); the rest are views of the index (a 1-D index expanded with stride 0 to a gather/scatter
+index) and masks turned into positions. Index bounds are checked before a kernel runs, with the
+exception type and words PyTorch uses for each op."""
+
+import builtins
+
+from . import _C
+from ._dtype import bool_, int32, int64
+from ._functional import _method
+from ._tensor import Tensor, _wrap
+
+_REDUCE = {"sum": "sum", "prod": "prod", "mean": "mean", "amax": "amax", "amin": "amin"}
+_LEGACY = {"add": "sum", "multiply": "prod"}
+
+
+def _check_index(index, fn):
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{fn}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    allowed = (int64, int32) if fn == "index_select" else (int64,)
+    if index.dtype not in allowed:
+        raise RuntimeError(f"{fn}(): Expected dtype int32 or int64 for index" if fn == "index_select" else
+                           f"{fn}(): Expected dtype int64 for index")
+    return index
+
+
+def _bounds(index, size):
+    """(min, max) of an index tensor, read back (one synchronisation on a device)."""
+    if index.numel() == 0:
+        return 0, -1
+    return builtins.int(index.amin().item()), builtins.int(index.amax().item())
+
+
+def _wrap_dim(dim, ndim):
+    n = builtins.max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim + n if dim < 0 else dim
+
+
+def _size(t, d):
+    return t.shape[d] if t.dim() else 1
+
+
+def gather(input, dim, index, *, sparse_grad=False, out=None):
+    """gather(input, dim, index, *, sparse_grad=False, out=None) -> Tensor
+
+    ``out[i][j] = input[index[i][j]][j]`` for dim 0 (and likewise for other dims).
+
+    >>> rustorch.gather(rustorch.tensor([[1, 2], [3, 4]]), 1, rustorch.tensor([[0, 0], [1, 0]])).tolist()
+    [[1, 1], [4, 3]]
+    """
+    index = _check_index(index, "gather")
+    d = _wrap_dim(dim, input.dim())
+    lo, hi = _bounds(index, _size(input, d))
+    if lo < 0 or hi >= _size(input, d):
+        bad = lo if lo < 0 else hi
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {_size(input, d)}")
+    r = _wrap(_C.gather(input._c, d, index._c))
+    return r if out is None else out.copy_(r)
+
+
+def _scatter_into(self, dim, index, src, reduce, include_self, fn):
+    index = _check_index(index, fn)
+    d = _wrap_dim(dim, self.dim())
+    lo, hi = _bounds(index, _size(self, d))
+    if lo < 0 or hi >= _size(self, d):
+        bad = lo if lo < 0 else hi
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {_size(self, d)}")
+    value = src._c if isinstance(src, Tensor) else src
+    _C.scatter_(self._c, d, index._c, value, reduce, include_self)
+    return self
+
+
+def _scatter_(self, dim, index, src=None, value=None, *, reduce=None):
+    if src is None:
+        src = value
+    if reduce is not None and reduce not in _LEGACY:
+        raise RuntimeError(f"reduce argument must be either add or multiply. Got {reduce}")
+    return _scatter_into(self, dim, index, src, _LEGACY.get(reduce, "none"), True, "scatter")
+
+
+def scatter(input, dim, index, src=None, value=None, *, reduce=None):
+    """scatter(input, dim, index, src, *, reduce=None) -> Tensor
+
+    A copy of ``input`` with ``src`` (a tensor or a number) written at ``index`` along ``dim``.
+
+    >>> rustorch.scatter(rustorch.zeros(3), 0, rustorch.tensor([2, 0]), rustorch.tensor([5.0, 7.0])).tolist()
+    [7.0, 0.0, 5.0]
+    """
+    return _scatter_(input.clone(), dim, index, src, value, reduce=reduce)
+
+
+def _scatter_add_(self, dim, index, src):
+    return _scatter_into(self, dim, index, src, "sum", True, "scatter_add")
+
+
+def scatter_add(input, dim, index, src):
+    """scatter_add(input, dim, index, src) -> Tensor: ``src`` summed into a copy of ``input`` at ``index``.
+
+    >>> rustorch.scatter_add(rustorch.zeros(2), 0, rustorch.tensor([1, 1, 0]), rustorch.ones(3)).tolist()
+    [1.0, 2.0]
+    """
+    return _scatter_add_(input.clone(), dim, index, src)
+
+
+def _scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
+    if reduce not in _REDUCE:
+        raise RuntimeError(f"reduce argument must be either sum, prod, mean, amax or amin, got {reduce}")
+    return _scatter_into(self, dim, index, src, _REDUCE[reduce], builtins.bool(include_self), "scatter_reduce")
+
+
+def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+    """scatter_reduce(input, dim, index, src, reduce, *, include_self=True) -> Tensor
+
+    ``src`` reduced ("sum", "prod", "mean", "amax", "amin") into a copy of ``input`` at ``index``.
+
+    >>> x = rustorch.tensor([1.0, 2.0])
+    >>> rustorch.scatter_reduce(x, 0, rustorch.tensor([0, 0]), rustorch.tensor([5.0, 3.0]), "amax").tolist()
+    [5.0, 2.0]
+    """
+    return _scatter_reduce_(input.clone(), dim, index, src, reduce, include_self=include_self)
+
+
+def _vector_index(index, fn):
+    index = _check_index(index, fn)
+    if index.dim() > 1:
+        raise IndexError(f"{fn}(): Index is supposed to be a vector")
+    return index.reshape(-1).to(int64)
+
+
+def _along(index, shape, d):
+    """A 1-D index as a gather/scatter index of ``shape``: a view with stride 0 off ``d``."""
+    view = [1] * len(shape)
+    view[d] = index.shape[0]
+    return index.view(*view).expand(*shape) if shape else index.view(())
+
+
+def index_select(input, dim, index, *, out=None):
+    """index_select(input, dim, index, *, out=None) -> Tensor: the entries ``index`` along ``dim``.
+
+    >>> rustorch.index_select(rustorch.tensor([[1, 2], [3, 4]]), 0, rustorch.tensor([1])).tolist()
+    [[3, 4]]
+    """
+    index = _vector_index(index, "index_select")
+    d = _wrap_dim(dim, input.dim())
+    lo, hi = _bounds(index, _size(input, d))
+    if lo < 0 or hi >= _size(input, d):
+        raise IndexError("index out of range in self")
+    if input.dim() == 0:
+        r = input.clone() if index.numel() else input.reshape(1)[0:0]
+        return r if out is None else out.copy_(r)
+    shape = list(input.shape)
+    shape[d] = index.shape[0]
+    r = _wrap(_C.gather(input._c, d, _along(index, shape, d)._c))
+    return r if out is None else out.copy_(r)
+
+
+def _index_write(self, dim, index, source, reduce, fn, alpha=1):
+    index = _vector_index(index, fn)
+    d = _wrap_dim(dim, self.dim())
+    n = _size(self, d)
+    lo, hi = _bounds(index, n)
+    low = -n if fn == "index_fill" else 0  # index_fill alone counts negative indices from the end
+    if lo < low or hi >= n:
+        bad = lo if lo < low else hi
+        msg = f"index {bad} is out of bounds for dimension {d} with size {n}"
+        if fn == "index_add":
+            raise RuntimeError(msg)
+        raise IndexError(f"index_copy_(): {msg}" if fn == "index_copy" else msg)
+    if lo < 0:
+        index = index + (index < 0).to(int64) * n
+    if isinstance(source, Tensor):
+        shape = list(source.shape)
+        if alpha != 1:
+            source = source * alpha
+        if source.dtype != self.dtype:
+            source = source.to(self.dtype)
+        idx = _along(index, shape, d) if shape else index.view(())
+    else:
+        shape = list(self.shape)
+        shape[d] = index.shape[0]
+        idx = _along(index, shape, d)
+    _C.scatter_(self._c, d, idx._c, source._c if isinstance(source, Tensor) else source, reduce, True)
+    return self
+
+
+def _index_add_(self, dim, index, source, *, alpha=1):
+    return _index_write(self, dim, index, source, "sum", "index_add", alpha)
+
+
+def _index_copy_(self, dim, index, source):
+    return _index_write(self, dim, index, source, "none", "index_copy")
+
+
+def _index_fill_(self, dim, index, value):
+    if isinstance(value, Tensor):
+        value = value.item()
+    return _index_write(self, dim, index, value, "none", "index_fill")
+
+
+def index_add(input, dim, index, source, *, alpha=1):
+    """index_add(input, dim, index, source, *, alpha=1) -> Tensor: ``alpha * source`` added at ``index``.
+
+    >>> rustorch.index_add(rustorch.zeros(3), 0, rustorch.tensor([0, 0, 2]), rustorch.ones(3)).tolist()
+    [2.0, 0.0, 1.0]
+    """
+    return _index_add_(input.clone(), dim, index, source, alpha=alpha)
+
+
+def index_copy(input, dim, index, source):
+    """index_copy(input, dim, index, source) -> Tensor: ``source``'s slices written at ``index``.
+
+    >>> rustorch.index_copy(rustorch.zeros(3), 0, rustorch.tensor([2]), rustorch.ones(1)).tolist()
+    [0.0, 0.0, 1.0]
+    """
+    return _index_copy_(input.clone(), dim, index, source)
+
+
+def index_fill(input, dim, index, value):
+    """index_fill(input, dim, index, value) -> Tensor: the slices at ``index`` set to ``value``.
+
+    >>> rustorch.index_fill(rustorch.zeros(3), 0, rustorch.tensor([1]), 5.0).tolist()
+    [0.0, 5.0, 0.0]
+    """
+    return _index_fill_(input.clone(), dim, index, value)
+
+
+def take(input, index):
+    """take(input, index) -> Tensor: ``input`` read as 1-D at ``index`` (negative counts from the end).
+
+    >>> rustorch.take(rustorch.tensor([[1, 2], [3, 4]]), rustorch.tensor([0, -1])).tolist()
+    [1, 4]
+    """
+    index = _check_index(index, "take")
+    n = input.numel()
+    lo, hi = _bounds(index, n)
+    if lo < -n or hi >= n:
+        bad = lo if lo < -n else hi
+        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    flat = index.reshape(-1)
+    if lo < 0:
+        flat = flat + (flat < 0).to(int64) * n
+    return _wrap(_C.gather(input.reshape(-1)._c, 0, flat._c)).view(index.shape)
+
+
+def _check_mask(mask, fn):
+    if not isinstance(mask, Tensor):
+        raise TypeError(f"{fn}(): argument 'mask' must be Tensor, not {type(mask).__name__}")
+    if mask.dtype != bool_:
+        raise RuntimeError(f"{fn} only supports boolean masks, but got mask with dtype {_c_type(mask.dtype)}")
+    return mask
+
+
+def _c_type(dtype):
+    return {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
+            "uint8": "unsigned char", "float32": "float", "float64": "double", "float16": "c10::Half",
+            "bfloat16": "c10::BFloat16"}.get(str(dtype).split(".")[-1], str(dtype))
+
+
+def _masked_fill_(self, mask, value):
+    mask = _check_mask(mask, "masked_fill_")
+    from ._functional import where
+
+    return self.copy_(where(mask, value, self))
+
+
+def masked_fill(input, mask, value):
+    """masked_fill(input, mask, value) -> Tensor: ``value`` where ``mask`` (broadcast) is True.
+
+    >>> rustorch.masked_fill(rustorch.zeros(3), rustorch.tensor([True, False, True]), 2.0).tolist()
+    [2.0, 0.0, 2.0]
+    """
+    mask = _check_mask(mask, "masked_fill_")
+    from ._functional import where
+
+    return where(mask, value, input).to(input.dtype)
+
+
+def nonzero(input, *, out=None, as_tuple=False):
+    """nonzero(input, *, out=None, as_tuple=False) -> Tensor or tuple of Tensors
+
+    The indices of the non-zero elements: an [n, ndim] int64 tensor, or one 1-D tensor per dim.
+
+    >>> rustorch.nonzero(rustorch.tensor([0, 3, 0, 4])).tolist()
+    [[1], [3]]
+    """
+    r = _wrap(_C.nonzero(input._c))
+    if as_tuple:
+        if input.dim() == 0:  # PyTorch: (tensor([0]),) for a non-zero scalar, else one empty tensor
+            return (_zeros_long(r.shape[0], input.device),)
+        return tuple(r.select(1, j) for j in range(r.shape[1]))
+    return r if out is None else out.copy_(r)
+
+
+def _zeros_long(n, device):
+    from ._creation import zeros
+
+    return zeros(n, dtype=int64, device=device)
+
+
+def argwhere(input):
+    """argwhere(input) -> Tensor: ``nonzero(input)``.
+
+    >>> rustorch.argwhere(rustorch.tensor([[0, 1], [1, 0]])).tolist()
+    [[0, 1], [1, 0]]
+    """
+    return nonzero(input)
+
+
+def _positions(mask):
+    return nonzero(mask.reshape(-1)).view(-1)
+
+
+def masked_select(input, mask, *, out=None):
+    """masked_select(input, mask, *, out=None) -> Tensor: the elements where ``mask`` (broadcast) holds, 1-D.
+
+    >>> rustorch.masked_select(rustorch.tensor([[1, 2], [3, 4]]), rustorch.tensor([True, False])).tolist()
+    [1, 3]
+    """
+    mask = _check_mask(mask, "masked_select")
+    from ._linalg import _broadcast_shapes
+
+    shape = _broadcast_shapes(input.shape, mask.shape)
+    x, m = input.expand(*shape), mask.expand(*shape)
+    r = _wrap(_C.gather(x.reshape(-1)._c, 0, _positions(m)._c))
+    return r if out is None else out.copy_(r)
+
+
+def _masked_scatter_(self, mask, source):
+    mask = _check_mask(mask, "masked_scatter_")
+    m = mask.expand(*self.shape)
+    pos = _positions(m)
+    k = pos.shape[0]
+    if source.numel() < k:
+        raise RuntimeError("masked_scatter: expected source to have at least as many elements as ones in mask")
+    flat = self.reshape(-1) if self.is_contiguous() else None
+    target = flat if flat is not None else self.contiguous().reshape(-1)
+    _C.scatter_(target._c, 0, pos._c, source.reshape(-1).narrow(0, 0, k).to(self.dtype)._c, "none", True)
+    if flat is None:
+        self.copy_(target.view(self.shape))
+    return self
+
+
+def masked_scatter(input, mask, source):
+    """masked_scatter(input, mask, source) -> Tensor: ``source``'s elements, in order, where ``mask`` holds.
+
+    >>> rustorch.masked_scatter(rustorch.zeros(3), rustorch.tensor([True, False, True]), rustorch.ones(3)).tolist()
+    [1.0, 0.0, 1.0]
+    """
+    return _masked_scatter_(input.clone(), mask, source)
+
+
+for _name, _fn in (("gather", gather), ("scatter", scatter), ("scatter_add", scatter_add),
+                   ("scatter_reduce", scatter_reduce), ("index_select", index_select), ("index_add", index_add),
+                   ("index_copy", index_copy), ("index_fill", index_fill), ("take", take),
+                   ("masked_fill", masked_fill), ("nonzero", nonzero), ("argwhere", argwhere),
+                   ("masked_select", masked_select), ("masked_scatter", masked_scatter)):
+    setattr(Tensor, _name, _method(_fn))
+Tensor.scatter_ = _scatter_
+Tensor.scatter_add_ = _scatter_add_
+Tensor.scatter_reduce_ = _scatter_reduce_
+Tensor.index_add_ = _index_add_
+Tensor.index_copy_ = _index_copy_
+Tensor.index_fill_ = _index_fill_
+Tensor.masked_fill_ = _masked_fill_
+Tensor.masked_scatter_ = _masked_scatter_
+del _name, _fn
+
+__all__ = ["gather", "scatter", "scatter_add", "scatter_reduce", "index_select", "index_add", "index_copy",
+           "index_fill", "take", "masked_fill", "nonzero", "argwhere", "masked_select", "masked_scatter"]

@@ -1,0 +1,376 @@
+"""Matrix products: matmul/@, mm, bmm, mv, dot, outer, addmm, baddbmm, einsum, tensordot, kron.
+
+Every product is one native batched product (``_C.bmm``: [B, M, K] @ [B, K, N], operands read
+through their strides) wrapped in views, so a transposed or sliced operand is never copied and each
+device needs one kernel. Errors are worded as PyTorch words them.
+"""
+
+import builtins
+
+import math
+
+from . import _C
+from ._functional import _method
+from ._tensor import Tensor, _wrap
+
+
+def _bmm(a, b):
+    return _wrap(_C.bmm(a._c, b._c))
+
+
+def _check_tensor(x, fn, name, pos):
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not {type(x).__name__}")
+    return x
+
+
+def _into(result, out, fn):
+    """``out=``: the result copied into ``out`` (same shape and dtype, as PyTorch requires here)."""
+    if out is None:
+        return result
+    _check_tensor(out, fn, "out", 3)
+    if tuple(out.shape) != tuple(result.shape):
+        raise RuntimeError(f"{fn}: expected out to have shape {list(result.shape)}, but got {list(out.shape)}")
+    if out.dtype != result.dtype:
+        raise RuntimeError(f"Expected out tensor to have dtype {result.dtype}, but got {out.dtype} instead")
+    return out.copy_(result)
+
+
+def _mm(a, b):
+    if a.shape[1] != b.shape[0]:
+        raise RuntimeError(f"mm: mat1 and mat2 shapes cannot be multiplied "
+                           f"({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
+    return _bmm(a.unsqueeze(0), b.unsqueeze(0)).squeeze(0)
+
+
+def _mv(a, v):
+    if a.shape[1] != v.shape[0]:
+        raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
+                           f"vec ({v.shape[0]})")
+    return _bmm(a.unsqueeze(0), v.view(1, -1, 1)).view(-1)
+
+
+def _dot(a, b, fn="dot"):
+    if a.dim() != 1 or b.dim() != 1:
+        raise RuntimeError(f"1D tensors expected, but got {a.dim()}D and {b.dim()}D tensors")
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"{fn} : expected both vectors to have same dtype, but found "
+                           f"{_C_NAME[a.dtype]} and {_C_NAME[b.dtype]}")
+    if a.shape[0] != b.shape[0]:
+        raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to "
+                           f"have the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements "
+                           "respectively")
+    return _bmm(a.view(1, 1, -1), b.view(1, -1, 1)).view(())
+
+
+def matmul(input, other, *, out=None):
+    """matmul(input, other, *, out=None) -> Tensor
+
+    Matrix product with PyTorch's rank rules: 1-D . 1-D is a dot product, 2-D @ 1-D a matrix-vector
+    product, a 1-D first argument is a row vector, and leading (batch) dims broadcast.
+
+    >>> a = rustorch.ones(2, 3, 4)
+    >>> (a @ rustorch.ones(4, 5)).shape
+    rustorch.Size([2, 3, 5])
+    """
+    a = _check_tensor(input, "matmul", "input", 1)
+    b = _check_tensor(other, "matmul", "other", 2)
+    da, db = a.dim(), b.dim()
+    if da == 0 or db == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
+    if da == 1 and db == 1:
+        r = _dot(a, b, "dot")
+    elif da == 2 and db == 1:
+        r = _mv(a, b)
+    elif da == 1 and db == 2:
+        r = _mm(a.unsqueeze(0), b).squeeze(0)
+    elif da == 2 and db == 2:
+        r = _mm(a, b)
+    elif db <= 2:
+        # [..., n, m] @ [m(, p)]: the batch folds into the rows of one product (no broadcast copy).
+        if db == 1:
+            r = _mv(a.reshape(-1, a.shape[-1]), b).view(a.shape[:-1])
+        else:
+            r = _mm(a.reshape(-1, a.shape[-1]), b).view(*a.shape[:-1], b.shape[-1])
+    else:
+        r = _batched(a, b)
+    return _into(r, out, "matmul")
+
+
+def _batched(a, b):
+    """matmul with at least one operand of 3 or more dims (and the other not folded)."""
+    a2 = a.unsqueeze(0) if a.dim() == 1 else a
+    b2 = b.unsqueeze(-1) if b.dim() == 1 else b
+    n, k = a2.shape[-2], a2.shape[-1]
+    k2, p = b2.shape[-2], b2.shape[-1]
+    batch = list(_broadcast_shapes(a2.shape[:-2], b2.shape[:-2]))
+    if k != k2:
+        if a.dim() == 1:
+            raise RuntimeError(f"mm: mat1 and mat2 shapes cannot be multiplied (1x{k} and {k2}x{p})")
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{math.prod(batch)}, {k}] but got: [{math.prod(batch)}, {k2}].")
+    # Expanded operands are views (stride 0 on broadcast dims); reshape keeps them views when the
+    # batch dims merge, and the kernel reads a batch stride of 0 in place.
+    ae = a2.expand(*batch, n, k).reshape(-1, n, k)
+    be = b2.expand(*batch, k, p).reshape(-1, k, p)
+    r = _bmm(ae, be).view(*batch, n, p)
+    if a.dim() == 1:
+        r = r.squeeze(-2)
+    if b.dim() == 1:
+        r = r.squeeze(-1)
+    return r
+
+
+def _broadcast_shapes(s1, s2):
+    s1, s2 = list(s1), list(s2)
+    nd = max(len(s1), len(s2))
+    s1 = [1] * (nd - len(s1)) + s1
+    s2 = [1] * (nd - len(s2)) + s2
+    out = []
+    for i, (x, y) in enumerate(zip(s1, s2)):
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
+                               f"non-singleton dimension {i}")
+        out.append(builtins.max(x, y) if x != 0 and y != 0 else 0)
+    return out
+
+
+def mm(input, mat2, *, out=None):
+    """mm(input, mat2, *, out=None) -> Tensor
+
+    Product of two matrices.
+
+    >>> rustorch.mm(rustorch.ones(2, 3), rustorch.ones(3, 4)).shape
+    rustorch.Size([2, 4])
+    """
+    a = _check_tensor(input, "mm", "input", 1)
+    b = _check_tensor(mat2, "mm", "mat2", 2)
+    if a.dim() != 2:
+        raise RuntimeError(f"mm: self must be a matrix, got {a.dim()}-D tensor")
+    if b.dim() != 2:
+        raise RuntimeError(f"mm: mat2 must be a matrix, got {b.dim()}-D tensor")
+    return _into(_mm(a, b), out, "mm")
+
+
+def bmm(input, mat2, *, out=None):
+    """bmm(input, mat2, *, out=None) -> Tensor
+
+    Batched product of [B, n, m] and [B, m, p] tensors.
+
+    >>> rustorch.bmm(rustorch.ones(5, 2, 3), rustorch.ones(5, 3, 4)).shape
+    rustorch.Size([5, 2, 4])
+    """
+    a = _check_tensor(input, "bmm", "input", 1)
+    b = _check_tensor(mat2, "bmm", "mat2", 2)
+    return _into(_bmm(a, b), out, "bmm")
+
+
+def mv(input, vec, *, out=None):
+    """mv(input, vec, *, out=None) -> Tensor
+
+    Matrix-vector product.
+
+    >>> rustorch.mv(rustorch.ones(2, 3), rustorch.ones(3)).tolist()
+    [3.0, 3.0]
+    """
+    a = _check_tensor(input, "mv", "input", 1)
+    v = _check_tensor(vec, "mv", "vec", 2)
+    if a.dim() != 2 or v.dim() != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got 1, {a.dim()}, {v.dim()}")
+    return _into(_mv(a, v), out, "mv")
+
+
+def dot(input, tensor, *, out=None):
+    """dot(input, tensor, *, out=None) -> Tensor
+
+    Dot product of two 1-D tensors (no broadcasting).
+
+    >>> rustorch.dot(rustorch.tensor([2, 3]), rustorch.tensor([2, 1])).item()
+    7
+    """
+    a = _check_tensor(input, "dot", "input", 1)
+    b = _check_tensor(tensor, "dot", "tensor", 2)
+    return _into(_dot(a, b, "dot"), out, "dot")
+
+
+def vdot(input, other, *, out=None):
+    """vdot(input, other, *, out=None) -> Tensor
+
+    Dot product (the first argument conjugated; real tensors have nothing to conjugate).
+
+    >>> rustorch.vdot(rustorch.tensor([1.0, 2.0]), rustorch.tensor([3.0, 4.0])).item()
+    11.0
+    """
+    a = _check_tensor(input, "vdot", "input", 1)
+    b = _check_tensor(other, "vdot", "other", 2)
+    return _into(_dot(a, b, "vdot"), out, "vdot")
+
+
+def outer(input, vec2, *, out=None):
+    """outer(input, vec2, *, out=None) -> Tensor
+
+    Outer product of two 1-D tensors.
+
+    >>> rustorch.outer(rustorch.tensor([1, 2]), rustorch.tensor([1, 10, 100])).tolist()
+    [[1, 10, 100], [2, 20, 200]]
+    """
+    a = _check_tensor(input, "outer", "input", 1)
+    b = _check_tensor(vec2, "outer", "vec2", 2)
+    if a.dim() != 1 or b.dim() != 1:
+        raise RuntimeError(f"outer: Expected 1-D argument self, but got {a.dim()}-D" if a.dim() != 1 else
+                           f"outer: Expected 1-D argument vec2, but got {b.dim()}-D")
+    return _into(a.view(-1, 1) * b.view(1, -1), out, "outer")
+
+
+ger = outer
+
+
+def _scaled_sum(name, input, product, beta, alpha):
+    """beta * input + alpha * product, PyTorch's add*mm rule: beta = 0 ignores input (NaN included)."""
+    target = tuple(product.shape)
+    try:
+        inp = input.expand(*target)
+    except RuntimeError:
+        raise RuntimeError(f"The expanded size of the tensor ({target[-1]}) must match the existing size "
+                           f"({input.shape[-1] if input.dim() else 1}) at non-singleton dimension "
+                           f"{len(target) - 1}.  Target sizes: {list(target)}.  Tensor sizes: "
+                           f"{list(input.shape)}") from None
+    if not input.is_floating_point() and (isinstance(beta, float) or isinstance(alpha, float)):
+        raise RuntimeError("For integral input tensors, argument beta must not be a floating point number.")
+    r = product if alpha == 1 else product * alpha
+    if beta == 0:
+        return r
+    return r + (inp if beta == 1 else inp * beta)
+
+
+def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+    """addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor
+
+    ``beta * input + alpha * (mat1 @ mat2)``; ``input`` broadcasts to the product's shape.
+
+    >>> rustorch.addmm(rustorch.ones(3), rustorch.ones(2, 4), rustorch.ones(4, 3)).tolist()
+    [[5.0, 5.0, 5.0], [5.0, 5.0, 5.0]]
+    """
+    inp = _check_tensor(input, "addmm", "input", 1)
+    return _into(_scaled_sum("addmm", inp, mm(mat1, mat2), beta, alpha), out, "addmm")
+
+
+def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+    """baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor
+
+    ``beta * input + alpha * bmm(batch1, batch2)``.
+
+    >>> rustorch.baddbmm(rustorch.zeros(2, 1, 1), rustorch.ones(2, 1, 3), rustorch.ones(2, 3, 1)).view(-1).tolist()
+    [3.0, 3.0]
+    """
+    inp = _check_tensor(input, "baddbmm", "input", 1)
+    return _into(_scaled_sum("baddbmm", inp, bmm(batch1, batch2), beta, alpha), out, "baddbmm")
+
+
+def tensordot(a, b, dims=2, out=None):
+    """tensordot(a, b, dims=2, out=None) -> Tensor
+
+    Contraction over the last ``dims`` dims of ``a`` and the first of ``b`` (an int), or over
+    the listed pairs (``([1, 0], [0, 1])``).
+
+    >>> rustorch.tensordot(rustorch.ones(3, 4, 5), rustorch.ones(4, 5, 2), dims=2).shape
+    rustorch.Size([3, 2])
+    """
+    a = _check_tensor(a, "tensordot", "a", 1)
+    b = _check_tensor(b, "tensordot", "b", 2)
+    if isinstance(dims, int) or (isinstance(dims, Tensor) and dims.dim() == 0):
+        n = int(dims)
+        if n < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={n}")
+        if n > a.dim() or n > b.dim():
+            raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={n}")
+        da, db = list(range(a.dim() - n, a.dim())), list(range(n))
+    else:
+        da, db = (list(d) if isinstance(d, (list, tuple)) else [d] for d in dims)
+        if len(da) != len(db):
+            raise RuntimeError(f"both dimension lists should have same length, got {len(da)} and {len(db)}")
+        da = [d % a.dim() if a.dim() else d for d in (int(x) for x in da)]
+        db = [d % b.dim() if b.dim() else d for d in (int(x) for x in db)]
+    for x, y in zip(da, db):
+        if a.shape[x] != b.shape[y]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[x]} in dim {x} "
+                               f"and second has size {b.shape[y]} in dim {y}")
+    fa = [d for d in range(a.dim()) if d not in da]
+    fb = [d for d in range(b.dim()) if d not in db]
+    k = math.prod(a.shape[d] for d in da)
+    am = a.permute(*fa, *da).reshape(-1, k)
+    bm = b.permute(*db, *fb).reshape(k, -1)
+    r = _mm(am, bm).view(*[a.shape[d] for d in fa], *[b.shape[d] for d in fb])
+    return _into(r, out, "tensordot")
+
+
+def kron(input, other, *, out=None):
+    """kron(input, other, *, out=None) -> Tensor
+
+    Kronecker product.
+
+    >>> rustorch.kron(rustorch.eye(2), rustorch.ones(2, 2)).tolist()[0]
+    [1.0, 1.0, 0.0, 0.0]
+    """
+    a = _check_tensor(input, "kron", "input", 1)
+    b = _check_tensor(other, "kron", "other", 2)
+    nd = builtins.max(a.dim(), b.dim())
+    sa = [1] * (nd - a.dim()) + list(a.shape)
+    sb = [1] * (nd - b.dim()) + list(b.shape)
+    # a[i0, None, i1, None, ...] * b[None, j0, None, j1, ...] then merge each (i, j) pair.
+    av = a.reshape(*[s for x in sa for s in (x, 1)])
+    bv = b.reshape(*[s for x in sb for s in (1, x)])
+    return _into((av * bv).reshape(*[x * y for x, y in zip(sa, sb)]), out, "kron")
+
+
+_C_NAME = {}  # filled below: dtype -> PyTorch's C++ scalar-type name ("Float")
+
+
+def _fill_names():
+    from . import _dtype
+
+    for name, c in (("bool", "Bool"), ("uint8", "Byte"), ("int8", "Char"), ("int16", "Short"), ("int32", "Int"),
+                    ("int64", "Long"), ("float16", "Half"), ("bfloat16", "BFloat16"), ("float32", "Float"),
+                    ("float64", "Double")):
+        _C_NAME[_dtype._BY_NAME[name]] = c
+
+
+_fill_names()
+
+from ._einsum import einsum  # noqa: E402,F401  (built on the products above)
+
+
+# ---- Tensor methods ----------------------------------------------------------------------------
+
+for _fn in (matmul, mm, bmm, mv, dot, vdot, outer, ger, addmm, baddbmm, kron):
+    setattr(Tensor, _fn.__name__ if _fn is not ger else "ger", _method(_fn))
+del _fn
+
+
+def _matmul_dunder(self, other):
+    if not isinstance(other, Tensor):
+        return NotImplemented
+    return matmul(self, other)
+
+
+def _rmatmul_dunder(self, other):
+    if not isinstance(other, Tensor):
+        return NotImplemented
+    return matmul(other, self)
+
+
+def _inplace(fn):
+    def method(self, *args, **kwargs):
+        return self.copy_(fn(self, *args, **kwargs))
+
+    method.__name__ = fn.__name__ + "_"
+    return method
+
+
+Tensor.__matmul__ = _matmul_dunder
+Tensor.__rmatmul__ = _rmatmul_dunder
+Tensor.addmm_ = _inplace(addmm)
+Tensor.baddbmm_ = _inplace(baddbmm)
+
+__all__ = ["matmul", "mm", "bmm", "mv", "dot", "vdot", "outer", "ger", "addmm", "baddbmm", "tensordot", "kron",
+           "einsum"]

@@ -1,0 +1,172 @@
+"""The public index ops on cpu and wgpu against numpy: gather, scatter (+add, +reduce), index_select,
+index_add/copy/fill, take, masked_fill/select/scatter, nonzero (as_tuple), argwhere, where(condition);
+strided inputs, in-place forms, and PyTorch's errors for bad indices."""
+import numpy as np
+import pytest
+
+from _backend import torch
+from _util import to_np, to_tensor
+from _wgpu import require
+
+DEVICES = ["cpu", "wgpu"]
+
+
+def _dev(device):
+    if device == "wgpu":
+        require()
+    return device
+
+
+def _t(a, dtype, device):
+    return to_tensor(a, dtype).to(device)
+
+
+def _eq(t, expected, device, tol=None):
+    assert t.device.type == device
+    got = to_np(t.cpu())
+    assert got.shape == np.shape(expected), (got.shape, np.shape(expected))
+    if tol is None:
+        np.testing.assert_array_equal(got, expected)
+    else:
+        np.testing.assert_allclose(got, expected, rtol=tol, atol=tol)
+
+
+def _idx(a, device):
+    return torch.from_numpy(np.asarray(a, dtype=np.int64)).to(device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", ["float32", "float16", "int64", "int32", "uint8", "bool"])
+def test_gather_index_select_take(device, dtype):
+    _dev(device)
+    rng = np.random.default_rng(0)
+    a = (rng.integers(0, 9, (3, 4, 5)) % (2 if dtype == "bool" else 9)).astype(np.float32)
+    a = a.astype(bool) if dtype == "bool" else a
+    x = _t(a, dtype, device)
+    ref = a.astype(np.float32 if dtype == "bool" else a.dtype)
+    for dim in (0, 1, -1):
+        d = dim % 3
+        shape = list(a.shape)
+        shape[d] = 6
+        idx = rng.integers(0, a.shape[d], shape)
+        _eq(torch.gather(x, dim, _idx(idx, device)).to(torch.float32) if dtype == "bool" else
+            torch.gather(x, dim, _idx(idx, device)), np.take_along_axis(ref, idx, d), device)
+        sel = rng.integers(0, a.shape[d], 4)
+        r = torch.index_select(x, dim, _idx(sel, device))
+        _eq(r.to(torch.float32) if dtype == "bool" else r, np.take(ref, sel, d), device)
+    # Strided input and index (transposed views), an empty index.
+    xt = x.transpose(0, 2)
+    idx = rng.integers(0, 5, (5, 2, 3))
+    it = _idx(idx.transpose(2, 1, 0).copy(), device).transpose(0, 2)
+    r = torch.gather(xt, 0, it)
+    # gather allows index.size(d) <= input.size(d) off dim: the reference reads the leading part.
+    _eq(r.to(torch.float32) if dtype == "bool" else r,
+        np.take_along_axis(ref.transpose(2, 1, 0)[:, :2, :], idx, 0), device)
+    assert torch.index_select(x, 1, _idx([], device)).shape == (3, 0, 5)
+    flat = np.array([0, -1, 7, 59])
+    r = torch.take(x, _idx(flat, device))
+    _eq(r.to(torch.float32) if dtype == "bool" else r, np.take(ref, flat), device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", ["float32", "int32"])
+def test_scatter_family(device, dtype):
+    _dev(device)
+    rng = np.random.default_rng(1)
+    base = rng.integers(1, 5, (4, 3)).astype(np.float32 if dtype == "float32" else np.int32)
+    src = rng.integers(1, 5, (4, 3)).astype(base.dtype)
+    idx = rng.integers(0, 4, (4, 3))
+    x, s, i = _t(base, dtype, device), _t(src, dtype, device), _idx(idx, device)
+    add = base.copy()
+    np.add.at(add, (idx, np.arange(3)[None, :].repeat(4, 0)), src)
+    _eq(torch.scatter_add(x, 0, i, s), add, device)
+    for reduce, ufunc in (("sum", np.add), ("prod", np.multiply), ("amax", np.maximum), ("amin", np.minimum)):
+        exp = base.copy()
+        ufunc.at(exp, (idx, np.arange(3)[None, :].repeat(4, 0)), src)
+        _eq(torch.scatter_reduce(x, 0, i, s, reduce), exp, device)
+    # Assignment with distinct targets per column: a permutation.
+    perm = np.stack([rng.permutation(4) for _ in range(3)], 1)
+    exp = base.copy()
+    np.put_along_axis(exp, perm, src, 0)
+    _eq(torch.scatter(x, 0, _idx(perm, device), s), exp, device)
+    y = x.clone()
+    assert y.scatter_(1, _idx([[0], [2], [1], [0]], device), 9) is y
+    exp = base.copy()
+    exp[[0, 1, 2, 3], [0, 2, 1, 0]] = 9
+    _eq(y, exp, device)
+    # index_add / index_copy / index_fill along dim 1.
+    src2 = rng.integers(1, 5, (4, 2)).astype(base.dtype)
+    exp = base.copy()
+    np.add.at(exp, (slice(None), [2, 2]), src2)
+    _eq(torch.index_add(x, 1, _idx([2, 2], device), _t(src2, dtype, device)), exp, device)
+    exp = base.copy()
+    exp[:, [2, 0]] = src2
+    _eq(x.index_copy(1, _idx([2, 0], device), _t(src2, dtype, device)), exp, device)
+    exp = base.copy()
+    exp[[1, 3]] = 7
+    _eq(x.index_fill(0, _idx([1, 3], device), 7), exp, device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+@pytest.mark.parametrize("dtype", ["float32", "int64", "bool"])
+def test_masks_and_nonzero(device, dtype):
+    _dev(device)
+    rng = np.random.default_rng(2)
+    a = rng.integers(0, 3, (3, 4)).astype(np.float32)
+    a = a.astype(bool) if dtype == "bool" else a.astype(np.int64) if dtype == "int64" else a
+    x = _t(a, dtype, device)
+    m = rng.random((3, 4)) < 0.5
+    mt = torch.from_numpy(m).to(device)
+    _eq(torch.nonzero(x), np.argwhere(a), device)
+    _eq(torch.argwhere(x), np.argwhere(a), device)
+    for got, exp in zip(torch.nonzero(x, as_tuple=True), np.nonzero(a)):
+        _eq(got, exp, device)
+    for got, exp in zip(torch.where(x), np.nonzero(a)):
+        _eq(got, exp, device)
+    _eq(torch.masked_select(x, mt), a[m], device)
+    _eq(torch.masked_select(x, mt[0]), a[np.broadcast_to(m[0], a.shape)], device)  # broadcast mask
+    fill = True if dtype == "bool" else 5
+    exp = a.copy()
+    exp[m] = fill
+    _eq(x.masked_fill(mt, fill), exp, device)
+    y = x.clone()
+    assert y.masked_fill_(mt, fill) is y
+    _eq(y, exp, device)
+    src = (np.arange(12) % 2).astype(a.dtype) if dtype == "bool" else np.arange(12).astype(a.dtype) + 10
+    exp = a.copy()
+    exp[m] = src[:m.sum()]
+    _eq(torch.masked_scatter(x, mt, _t(src, dtype, device)), exp, device)
+    assert torch.nonzero(torch.tensor(5).to(device)).shape == (1, 0)
+    big = (rng.random(300_001) < 0.5).astype(np.float32)
+    _eq(torch.nonzero(torch.from_numpy(big).to(device)), np.argwhere(big), device)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_index_errors(device):
+    _dev(device)
+    x = torch.arange(6).view(2, 3).to(device)
+
+    def err(fn, exc, msg):
+        with pytest.raises(exc) as e:
+            fn()
+        assert str(e.value) == msg
+
+    err(lambda: torch.gather(x, 0, _idx([[2]], device)), RuntimeError,
+        "index 2 is out of bounds for dimension 0 with size 2")
+    err(lambda: torch.gather(x, 0, _idx([[-1]], device)), RuntimeError,
+        "index -1 is out of bounds for dimension 0 with size 2")
+    err(lambda: torch.index_select(x, 0, _idx([2], device)), IndexError, "index out of range in self")
+    err(lambda: torch.index_select(x, 0, torch.tensor([0.0]).to(device)), RuntimeError,
+        "index_select(): Expected dtype int32 or int64 for index")
+    err(lambda: x.scatter(0, _idx([[5]], device), 1), RuntimeError,
+        "index 5 is out of bounds for dimension 0 with size 2")
+    err(lambda: torch.take(x, _idx([6], device)), IndexError,
+        "out of range: tried to access index 6 on a tensor of 6 elements.")
+    err(lambda: x.masked_fill(torch.tensor([1, 0, 1]).to(device), 0), RuntimeError,
+        "masked_fill_ only supports boolean masks, but got mask with dtype long int")
+    err(lambda: x.index_add(0, _idx([3], device), torch.ones(1, 3, dtype=torch.int64).to(device)), RuntimeError,
+        "index 3 is out of bounds for dimension 0 with size 2")
+    err(lambda: x.index_copy(0, _idx([3], device), torch.ones(1, 3, dtype=torch.int64).to(device)), IndexError,
+        "index_copy_(): index 3 is out of bounds for dimension 0 with size 2")
+    err(lambda: x.index_fill(0, _idx([2], device), 1), IndexError, "index 2 is out of bounds for dimension 0 with size 2")
+    assert x.index_fill(0, _idx([-1], device), 7).cpu().tolist() == [[0, 1, 2], [7, 7, 7]]
