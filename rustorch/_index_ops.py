@@ -11,7 +11,7 @@ import builtins
 from . import _C
 from ._dtype import bool_, int32, int64
 from ._functional import _method
-from ._tensor import Tensor, _wrap
+from ._tensor import Tensor, _wrap, _wrap_dim
 
 _REDUCE = {"sum": "sum", "prod": "prod", "mean": "mean", "amax": "amax", "amin": "amin"}
 _LEGACY = {"add": "sum", "multiply": "prod"}
@@ -32,13 +32,6 @@ def _bounds(index, size):
     if index.numel() == 0:
         return 0, -1
     return builtins.int(index.amin().item()), builtins.int(index.amax().item())
-
-
-def _wrap_dim(dim, ndim):
-    n = builtins.max(ndim, 1)
-    if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-    return dim + n if dim < 0 else dim
 
 
 def _size(t, d):

@@ -9,7 +9,7 @@ every device that has the copy and where kernels. Errors are worded as PyTorch w
 import builtins
 
 from ._functional import _method
-from ._tensor import Tensor
+from ._tensor import Tensor, _wrap_dim
 
 _int = builtins.int
 
@@ -22,13 +22,6 @@ def _tensors(tensors, fn):
         if not isinstance(t, Tensor):
             raise TypeError(f"expected Tensor as element {i} in argument 0, but got {type(t).__name__}")
     return list(tensors)
-
-
-def _wrap_dim(dim, ndim):
-    n = builtins.max(ndim, 1)
-    if not -n <= dim < n:
-        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
-    return dim + n if dim < 0 else dim
 
 
 def _result_dtype(tensors):

@@ -7,6 +7,7 @@ pub mod elementwise;
 pub mod index;
 pub mod matmul;
 pub mod reduce;
+pub mod scan;
 
 use crate::cpu;
 use crate::dtype::{DType, Operand, Scalar};

@@ -9,6 +9,7 @@ pub mod iter;
 pub mod matmul;
 pub mod random;
 pub mod reduce;
+pub mod scan;
 pub mod simd;
 pub mod ternary;
 pub mod unary;

@@ -6,6 +6,7 @@ mod index;
 mod linalg;
 mod ops;
 mod random;
+mod scan;
 mod tensor;
 
 use pyo3::prelude::*;
@@ -27,7 +28,7 @@ fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ops::can_cast, ops::set_default_dtype, ops::get_default_dtype, ops::cpu_memory_stats, ops::cpu_empty_cache,
         ops::op_names, ops::to_device, ops::wgpu_status, ops::wgpu_synchronize, ops::wgpu_memory_stats,
         ops::wgpu_reset_peak_memory_stats, ops::wgpu_empty_cache, ops::wgpu_info, ops::wgpu_ops, random::uniform_, random::normal_, random::randint_, random::randperm, random::manual_seed,
-        linalg::bmm, index::gather, index::scatter_, index::nonzero,
+        linalg::bmm, index::gather, index::scatter_, index::nonzero, scan::cumulative,
     );
     Ok(())
 }

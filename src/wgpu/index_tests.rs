@@ -3,7 +3,7 @@
 //! the kernels run against the CPU on small tensors.
 
 use super::index::test_sources;
-use super::test_support::{build_on_device, validate_all};
+use super::test_support::{build_on_device, gpu, validate_all};
 use crate::compute::index::{gather, nonzero, scatter_, ScatterReduce};
 use crate::compute::{to_device, Arg};
 use crate::storage::Device;
@@ -17,17 +17,6 @@ fn every_index_module_validates_with_and_without_int64() {
 #[test]
 fn every_index_module_builds_a_pipeline_on_the_device() {
     build_on_device(test_sources);
-}
-
-/// The wgpu device, or None (a skip) where no adapter opens.
-fn gpu() -> Option<Device> {
-    match crate::wgpu::context() {
-        Ok(_) => Some(Device::Wgpu(0)),
-        Err(e) => {
-            assert!(std::env::var("RUSTORCH_REQUIRE_WGPU").as_deref() != Ok("1"), "{e}");
-            None
-        }
-    }
 }
 
 fn cpu(t: &Tensor) -> Tensor {

@@ -23,6 +23,9 @@ pub mod random;
 pub mod reduce;
 #[cfg(test)]
 mod reduce_tests;
+pub mod scan;
+#[cfg(test)]
+mod scan_tests;
 pub mod template;
 #[cfg(test)]
 mod test_support;

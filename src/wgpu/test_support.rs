@@ -65,3 +65,15 @@ pub fn build_on_device(sources: impl FnOnce(super::dtypes::Caps) -> Vec<(String,
         ctx.check_errors().unwrap_or_else(|e| panic!("{label}: {e}"));
     }
 }
+
+/// The wgpu device, or None (a skip) where no adapter opens (failing instead under
+/// RUSTORCH_REQUIRE_WGPU=1).
+pub fn gpu() -> Option<crate::storage::Device> {
+    match crate::wgpu::context() {
+        Ok(_) => Some(crate::storage::Device::Wgpu(0)),
+        Err(e) => {
+            assert!(std::env::var("RUSTORCH_REQUIRE_WGPU").as_deref() != Ok("1"), "{e}");
+            None
+        }
+    }
+}
