@@ -7,6 +7,7 @@ index) and masks turned into positions. Index bounds are checked before a kernel
 exception type and words PyTorch uses for each op."""
 
 import builtins
+import contextlib
 
 from . import _C
 from ._dtype import bool_, int32, int64
@@ -38,6 +39,16 @@ def _size(t, d):
     return t.shape[d] if t.dim() else 1
 
 
+@contextlib.contextmanager
+def _bounds_as_runtime_error():
+    """The kernels check index bounds themselves (one min/max pass, one read-back on a device) and
+    raise IndexError; gather and scatter word it the same but raise RuntimeError, as PyTorch does."""
+    try:
+        yield
+    except IndexError as e:
+        raise RuntimeError(str(e)) from None
+
+
 def gather(input, dim, index, *, sparse_grad=False, out=None):
     """gather(input, dim, index, *, sparse_grad=False, out=None) -> Tensor
 
@@ -48,23 +59,17 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
     """
     index = _check_index(index, "gather")
     d = _wrap_dim(dim, input.dim())
-    lo, hi = _bounds(index, _size(input, d))
-    if lo < 0 or hi >= _size(input, d):
-        bad = lo if lo < 0 else hi
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {_size(input, d)}")
-    r = _wrap(_C.gather(input._c, d, index._c))
+    with _bounds_as_runtime_error():
+        r = _wrap(_C.gather(input._c, d, index._c))
     return r if out is None else out.copy_(r)
 
 
 def _scatter_into(self, dim, index, src, reduce, include_self, fn):
     index = _check_index(index, fn)
     d = _wrap_dim(dim, self.dim())
-    lo, hi = _bounds(index, _size(self, d))
-    if lo < 0 or hi >= _size(self, d):
-        bad = lo if lo < 0 else hi
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {d} with size {_size(self, d)}")
     value = src._c if isinstance(src, Tensor) else src
-    _C.scatter_(self._c, d, index._c, value, reduce, include_self)
+    with _bounds_as_runtime_error():
+        _C.scatter_(self._c, d, index._c, value, reduce, include_self)
     return self
 
 

@@ -82,11 +82,12 @@ fn check_bounds(index: &Tensor, dim: usize, size: usize) -> Result<()> {
         Device::Cpu => cpu::index::index_range(index)?,
         Device::Wgpu(_) => crate::wgpu::index::index_range(index)?,
     };
-    if hi >= size as i64 {
-        return Err(cpu::index::out_of_bounds(hi, dim, size));
-    }
+    // A negative index is named first, then the largest (as the Python layer always has).
     if lo < 0 {
         return Err(cpu::index::out_of_bounds(lo, dim, size));
+    }
+    if hi >= size as i64 {
+        return Err(cpu::index::out_of_bounds(hi, dim, size));
     }
     Ok(())
 }
