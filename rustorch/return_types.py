@@ -15,3 +15,8 @@ def _structseq(name, fields):
 
 max = _structseq("max", ("values", "indices"))
 min = _structseq("min", ("values", "indices"))
+sort = _structseq("sort", ("values", "indices"))
+topk = _structseq("topk", ("values", "indices"))
+kthvalue = _structseq("kthvalue", ("values", "indices"))
+median = _structseq("median", ("values", "indices"))
+nanmedian = _structseq("nanmedian", ("values", "indices"))

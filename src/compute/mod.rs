@@ -8,6 +8,7 @@ pub mod index;
 pub mod matmul;
 pub mod reduce;
 pub mod scan;
+pub mod sort;
 
 use crate::cpu;
 use crate::dtype::{DType, Operand, Scalar};

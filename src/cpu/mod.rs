@@ -11,6 +11,7 @@ pub mod random;
 pub mod reduce;
 pub mod scan;
 pub mod simd;
+pub mod sort;
 pub mod ternary;
 pub mod unary;
 

@@ -7,6 +7,7 @@ mod linalg;
 mod ops;
 mod random;
 mod scan;
+mod sort;
 mod tensor;
 
 use pyo3::prelude::*;
@@ -29,6 +30,7 @@ fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ops::op_names, ops::to_device, ops::wgpu_status, ops::wgpu_synchronize, ops::wgpu_memory_stats,
         ops::wgpu_reset_peak_memory_stats, ops::wgpu_empty_cache, ops::wgpu_info, ops::wgpu_ops, random::uniform_, random::normal_, random::randint_, random::randperm, random::manual_seed,
         linalg::bmm, index::gather, index::scatter_, index::nonzero, scan::cumulative,
+        sort::sort, sort::topk, sort::kthvalue, sort::searchsorted,
     );
     Ok(())
 }

@@ -26,6 +26,9 @@ mod reduce_tests;
 pub mod scan;
 #[cfg(test)]
 mod scan_tests;
+pub mod sort;
+#[cfg(test)]
+mod sort_tests;
 pub mod template;
 #[cfg(test)]
 mod test_support;
