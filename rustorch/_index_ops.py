@@ -10,7 +10,7 @@ import builtins
 import contextlib
 
 from . import _C
-from ._dtype import bool_, int32, int64
+from ._dtype import TORCH_NAME, bool_, int32, int64
 from ._functional import _method
 from ._tensor import Tensor, _wrap, _wrap_dim
 
@@ -18,14 +18,32 @@ _REDUCE = {"sum": "sum", "prod": "prod", "mean": "mean", "amax": "amax", "amin":
 _LEGACY = {"add": "sum", "multiply": "prod"}
 
 
+# Which index dtypes each op takes (PyTorch 2's rules) and its words for the others: gather and
+# the scatters take int32 too (converted to int64 for the kernels), as do index_select and
+# index_add; index_copy, index_fill and take want int64.
+_INDEX_RULES = {
+    "gather": (True, RuntimeError, "gather(): Expected dtype int32/int64 for index"),
+    "scatter": (True, RuntimeError, "scatter(): Expected dtype int32/int64 for index"),
+    "scatter_add": (True, RuntimeError, "scatter(): Expected dtype int32/int64 for index"),
+    "scatter_reduce": (True, RuntimeError, "scatter(): Expected dtype int32/int64 for index"),
+    "index_select": (True, RuntimeError, "index_select(): Expected dtype int32 or int64 for index"),
+    "index_add": (True, RuntimeError, "index_add_(): Expected dtype int32/int64 for index but got: {T}"),
+    "index_copy": (False, RuntimeError, "index_copy_(): Expected a long tensor for index, but got {T}"),
+    "index_fill": (False, IndexError, "index_fill_(): Expected dtype int64 for index."),
+    "take": (False, RuntimeError, "take(): Expected a long tensor for index, but got {T}"),
+}
+
+
 def _check_index(index, fn):
+    """``index`` as int64, or PyTorch's error for a dtype ``fn`` does not take."""
     if not isinstance(index, Tensor):
         raise TypeError(f"{fn}(): argument 'index' must be Tensor, not {type(index).__name__}")
-    allowed = (int64, int32) if fn == "index_select" else (int64,)
-    if index.dtype not in allowed:
-        raise RuntimeError(f"{fn}(): Expected dtype int32 or int64 for index" if fn == "index_select" else
-                           f"{fn}(): Expected dtype int64 for index")
-    return index
+    takes_int32, exc, msg = _INDEX_RULES[fn]
+    if index.dtype is int64:
+        return index
+    if index.dtype is int32 and takes_int32:
+        return index.to(int64)
+    raise exc(msg.replace("{T}", TORCH_NAME[index.dtype.name]))
 
 
 def _bounds(index, size):

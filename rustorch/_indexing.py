@@ -10,11 +10,12 @@ the index kernels, and no index reaches a kernel before it is bounds-checked.
 """
 
 import builtins
+import warnings
 import numbers
 
 import numpy as np
 
-from ._dtype import bool_, int64
+from ._dtype import bool_, int8, int16, int64, uint8
 from ._tensor import Tensor
 
 _int = builtins.int
@@ -24,15 +25,26 @@ def _is_int(i):
     return isinstance(i, (numbers.Integral, np.integer)) and not isinstance(i, builtins.bool)
 
 
+def _byte_mask_warning():
+    warnings.warn("indexing with dtype torch.uint8 is now deprecated, please use a dtype torch.bool instead.",
+                  UserWarning, stacklevel=4)
+
+
 def _as_index_tensor(i, device):
     """A list / numpy array / tensor index as a tensor on ``device`` (bool stays bool)."""
     from ._creation import tensor
 
     if isinstance(i, Tensor):
-        if i.is_floating_point():
+        if i.is_floating_point() or i.dtype in (int16, int8):
             raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+        if i.dtype is uint8:
+            _byte_mask_warning()
+            i = i.to(bool_)
         return i if i.device == device else i.to(device)
     arr = np.asarray(i)
+    if arr.dtype == np.uint8:  # a byte array is a mask, as a uint8 tensor is
+        _byte_mask_warning()
+        arr = arr.astype(np.bool_)
     if arr.dtype == np.bool_:
         return tensor(arr, device=device)
     if arr.size and arr.dtype.kind not in "iu":

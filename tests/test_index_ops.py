@@ -170,3 +170,40 @@ def test_index_errors(device):
         "index_copy_(): index 3 is out of bounds for dimension 0 with size 2")
     err(lambda: x.index_fill(0, _idx([2], device), 1), IndexError, "index 2 is out of bounds for dimension 0 with size 2")
     assert x.index_fill(0, _idx([-1], device), 7).cpu().tolist() == [[0, 1, 2], [7, 7, 7]]
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_index_dtypes(device):
+    """int32 indices where PyTorch 2 takes them (same results as int64), its words elsewhere."""
+    _dev(device)
+    x = _t(np.arange(6, dtype=np.float32).reshape(2, 3), "float32", device)
+    i64 = _idx([[0, 2], [1, 0]], device)
+    v64 = _idx([1, 0], device)
+    ones = torch.ones(2, 2).to(device)
+    for index, vec in ((i64.to(torch.int32), v64.to(torch.int32)),):
+        _eq(torch.gather(x, 1, index), to_np(torch.gather(x, 1, i64).cpu()), device)
+        _eq(x.scatter(1, index, 1.0), to_np(x.scatter(1, i64, 1.0).cpu()), device)
+        _eq(x.scatter_add(1, index, ones), to_np(x.scatter_add(1, i64, ones).cpu()), device)
+        _eq(x.scatter_reduce(1, index, ones, "amax"), to_np(x.scatter_reduce(1, i64, ones, "amax").cpu()), device)
+        _eq(x.index_select(0, vec), to_np(x.index_select(0, v64).cpu()), device)
+        _eq(x.index_add(0, vec, torch.ones(2, 3).to(device)),
+            to_np(x.index_add(0, v64, torch.ones(2, 3).to(device)).cpu()), device)
+    i32, i16 = v64.to(torch.int32), v64.to(torch.int16)
+    cases = [
+        (lambda: x.index_copy(0, i32, torch.ones(2, 3).to(device)), RuntimeError,
+         "index_copy_(): Expected a long tensor for index, but got Int"),
+        (lambda: x.index_fill(0, i32, 5.0), IndexError, "index_fill_(): Expected dtype int64 for index."),
+        (lambda: torch.take(x, i32), RuntimeError, "take(): Expected a long tensor for index, but got Int"),
+        (lambda: torch.gather(x, 1, i64.to(torch.int16)), RuntimeError,
+         "gather(): Expected dtype int32/int64 for index"),
+        (lambda: x.scatter_add(1, i64.to(torch.int16), ones), RuntimeError,
+         "scatter(): Expected dtype int32/int64 for index"),
+        (lambda: x.scatter_reduce(1, i64.float(), ones, "sum"), RuntimeError,
+         "scatter(): Expected dtype int32/int64 for index"),
+        (lambda: x.index_add(0, i16, torch.ones(2, 3).to(device)), RuntimeError,
+         "index_add_(): Expected dtype int32/int64 for index but got: Short"),
+    ]
+    for fn, exc, msg in cases:
+        with pytest.raises(exc) as e:
+            fn()
+        assert str(e.value) == msg

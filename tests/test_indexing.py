@@ -142,3 +142,20 @@ def test_mask_assignment_and_errors(device):
     with pytest.raises(IndexError) as e:
         x[torch.tensor([0.5])]
     assert str(e.value) == "tensors used as indices must be long, int, byte or bool tensors"
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_index_tensor_dtypes(device):
+    """long and int tensors index; a byte tensor (or numpy uint8 array) is a mask, with PyTorch's
+    deprecation warning; int8/int16 tensors are refused; numpy integer arrays of any width index."""
+    _dev(device)
+    x = torch.arange(6.0).reshape(2, 3).to(device)
+    assert x[torch.tensor([1, 0], dtype=torch.int32).to(device)].cpu().tolist() == [[3, 4, 5], [0, 1, 2]]
+    assert x[np.array([1, 0], dtype=np.int16)].cpu().tolist() == [[3, 4, 5], [0, 1, 2]]
+    for mask in (torch.tensor([1, 0], dtype=torch.uint8).to(device), np.array([1, 0], dtype=np.uint8)):
+        with pytest.warns(UserWarning, match="indexing with dtype torch.uint8 is now deprecated"):
+            assert x[mask].cpu().tolist() == [[0, 1, 2]]
+    for dt in (torch.int8, torch.int16):
+        with pytest.raises(IndexError) as e:
+            x[torch.tensor([1, 0], dtype=dt).to(device)]
+        assert str(e.value) == "tensors used as indices must be long, int, byte or bool tensors"
