@@ -88,6 +88,12 @@ fn sliced(t: &Tensor) -> Tensor {
     t.narrow(1, 3, r as i64).unwrap().narrow(2, 5, c as i64).unwrap()
 }
 
+/// [B, R + 8, C + 8] -> [B, R, C] at offset (4, 4): 16-byte aligned rows (vec4 loads).
+fn sliced4(t: &Tensor) -> Tensor {
+    let (r, c) = (t.shape()[1] - 8, t.shape()[2] - 8);
+    t.narrow(1, 4, r as i64).unwrap().narrow(2, 4, c as i64).unwrap()
+}
+
 /// [1, R, C] -> [3, R, C] (batch stride 0).
 fn broadcast3(t: &Tensor) -> Tensor {
     let s = t.shape();
@@ -115,6 +121,12 @@ const CASES: &[Case] = &[
     Case { name: "broadcast b", a: (&[3, 20, 30], plain), b: (&[1, 30, 25], broadcast3) },
     Case { name: "broadcast transposed a", a: (&[1, 30, 20], |t| broadcast3(&transposed(t))), b: (&[3, 30, 25], plain) },
     Case { name: "3 batches", a: (&[3, 65, 31], plain), b: (&[3, 31, 66], plain) },
+    // float32 operands read a vec4 per load where aligned: both, one of them, and with edges.
+    Case { name: "vec4 2 x 130x72 @ 72x132", a: (&[2, 130, 72], plain), b: (&[2, 72, 132], plain) },
+    Case { name: "vec4 sliced", a: (&[1, 139, 88], sliced4), b: (&[1, 88, 140], sliced4) },
+    Case { name: "vec4 broadcast b", a: (&[3, 20, 32], plain), b: (&[1, 32, 28], broadcast3) },
+    Case { name: "vec4 a only (N = 129)", a: (&[1, 129, 40], plain), b: (&[1, 40, 129], plain) },
+    Case { name: "vec4 b only (transposed a)", a: (&[1, 48, 129], transposed), b: (&[1, 48, 136], plain) },
 ];
 
 /// The reference out[b, i, j] in f64 and sum_k |a b| (the scale of rounding errors).
@@ -254,4 +266,21 @@ fn bool_products_are_not_implemented() {
     let t = Tensor::empty(&[1, 2, 2], DType::Bool, Device::Wgpu(0)).unwrap();
     let e = matmul(&t, &t, &t).unwrap_err();
     assert_eq!(e.to_string(), "\"addmm_impl_cpu_\" not implemented for 'Bool'");
+}
+
+#[test]
+fn vec4_loads_are_taken_where_aligned() {
+    // The vec4 cases above must really take the vec4 paths (else they would test nothing new).
+    let want = [(true, true), (true, true), (true, true), (true, false), (false, true)];
+    let cases: Vec<&Case> = CASES.iter().filter(|c| c.name.starts_with("vec4")).collect();
+    assert_eq!(cases.len(), want.len());
+    for (case, (wa, wb)) in cases.iter().zip(want) {
+        let (a, b) = (case.a.1(&cpu_tensor(case.a.0, DType::F32, 1)), case.b.1(&cpu_tensor(case.b.0, DType::F32, 2)));
+        for tile in [LARGE, LARGE_BK8] {
+            let v = crate::wgpu::matmul::vec4_loads(&a, &b, tile, true, true);
+            assert_eq!((v.a, v.b), (wa, wb), "{} {tile:?}", case.name);
+        }
+        let half = to_dtype(&a, DType::F16).unwrap();
+        assert_eq!(crate::wgpu::matmul::vec4_loads(&half, &to_dtype(&b, DType::F16).unwrap(), LARGE, true, true), Default::default());
+    }
 }
