@@ -19,10 +19,10 @@ def _work(seed, errors):
         prod = (x @ y).cpu().to(torch.float64).numpy()
         s = torch.sort(x.float() + 0.5, dim=1).values.cpu().numpy()
         c = (x.float().cumsum(1) * 2).sum(0).cpu().numpy()
-        if not (np.array_equal(prod, a.astype(np.float64) @ b.astype(np.float64))
-                and np.array_equal(s, np.sort(a + 0.5, axis=1))
-                and np.array_equal(c, (np.cumsum(a, 1) * 2).sum(0))):
-            errors.append((seed, it, str(dt)))
+        ok = (np.array_equal(prod, a.astype(np.float64) @ b.astype(np.float64)),
+              np.array_equal(s, np.sort(a + 0.5, axis=1)), np.array_equal(c, (np.cumsum(a, 1) * 2).sum(0)))
+        if not all(ok):
+            errors.append((seed, it, str(dt), "product, sort, scan correct:", ok))
 
 
 def test_threads_share_the_device():

@@ -18,10 +18,14 @@ fn round_up(n: usize) -> usize {
 /// A contiguous device copy of a CPU tensor.
 pub fn upload(t: &Tensor) -> Result<Tensor> {
     let ctx = super::context()?;
-    ctx.flush()?; // see queue.rs: write_buffer must not overtake recorded work
     let c = t.contiguous()?;
     let nbytes = c.numel() * c.dtype.size();
     let buf = Pool::take(&ctx, round_up(nbytes))?;
+    // write_buffer runs at the next submit before any recorded work (queue.rs): that work must be
+    // submitted first. The flush comes after taking the buffer: a buffer freed by another thread
+    // while its last op was still recorded, not submitted, must see that op run before our write
+    // (flushing first left a window in which such an op overwrote the upload).
+    ctx.flush()?;
     if nbytes > 0 {
         // SAFETY: `c` is a contiguous CPU tensor of exactly `nbytes` bytes.
         let bytes = unsafe { std::slice::from_raw_parts(c.ptr()? as *const u8, nbytes) };
@@ -65,8 +69,21 @@ pub fn download(t: &Tensor) -> Result<Tensor> {
         }
     });
     ctx.synchronize()?;
-    match mapped.lock().map(|mut s| s.take()) {
-        Ok(Some(Ok(()))) => {}
+    // Map callbacks run inside whichever thread polls: with several threads, another one may be
+    // running ours when our own poll returns. Wait for it (polling again) rather than fail.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    let outcome = loop {
+        match mapped.lock().map(|mut s| s.take()) {
+            Ok(Some(r)) => break Some(r),
+            Ok(None) if std::time::Instant::now() < deadline => {
+                std::thread::yield_now();
+                let _ = ctx.device.poll(wgpu::PollType::Poll);
+            }
+            _ => break None,
+        }
+    };
+    match outcome {
+        Some(Ok(())) => {}
         _ => return Err(Error::runtime("wgpu: reading the tensor back from the device failed")),
     }
     let host = Storage::new_cpu(len)?;
