@@ -8,13 +8,18 @@ exception type and words PyTorch uses for each op."""
 
 import builtins
 import contextlib
+import os
+import sys
+import warnings
 
 from . import _C
-from ._dtype import TORCH_NAME, bool_, int32, int64
+from ._dtype import TORCH_NAME, bool_, int32, int64, uint8
 from ._functional import _method
 from ._tensor import Tensor, _wrap, _wrap_dim
 
-_REDUCE = {"sum": "sum", "prod": "prod", "mean": "mean", "amax": "amax", "amin": "amin"}
+# (PyTorch 2 also takes "max" and "min" for amax and amin, though its error lists only the five)
+_REDUCE = {"sum": "sum", "prod": "prod", "mean": "mean", "amax": "amax", "amin": "amin", "max": "amax",
+           "min": "amin"}
 _LEGACY = {"add": "sum", "multiply": "prod"}
 
 
@@ -85,10 +90,25 @@ def gather(input, dim, index, *, sparse_grad=False, out=None):
 def _scatter_into(self, dim, index, src, reduce, include_self, fn):
     index = _check_index(index, fn)
     d = _wrap_dim(dim, self.dim())
+    if reduce == "mean" and self.dtype is bool_:
+        # PyTorch's scatter kernel refuses bool; with nothing to scatter, the division by the counts does
+        kernel = "scatter_gather_tensor_cpu_reduce_mean" if index.numel() else "div_floor_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     value = src._c if isinstance(src, Tensor) else src
     with _bounds_as_runtime_error():
         _C.scatter_(self._c, d, index._c, value, reduce, include_self)
     return self
+
+
+_warned = []
+
+
+def _user_warning(msg):
+    """A UserWarning attributed to the first calling line outside rustorch."""
+    here, level, f = os.path.dirname(__file__), 2, sys._getframe(1)
+    while f is not None and f.f_code.co_filename.startswith(here):
+        f, level = f.f_back, level + 1
+    warnings.warn(msg, UserWarning, stacklevel=level)
 
 
 def _scatter_(self, dim, index, src=None, value=None, *, reduce=None):
@@ -96,6 +116,10 @@ def _scatter_(self, dim, index, src=None, value=None, *, reduce=None):
         src = value
     if reduce is not None and reduce not in _LEGACY:
         raise RuntimeError(f"reduce argument must be either add or multiply. Got {reduce}")
+    if reduce is not None and isinstance(src, Tensor) and not _warned:
+        _warned.append(True)  # PyTorch warns once per process
+        _user_warning("The reduce argument of torch.scatter with Tensor src is deprecated and will be removed in a "
+                      "future PyTorch release. Use torch.scatter_reduce instead for more reduction options.")
     return _scatter_into(self, dim, index, src, _LEGACY.get(reduce, "none"), True, "scatter")
 
 
@@ -142,10 +166,70 @@ def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
 
 
 def _vector_index(index, fn):
-    index = _check_index(index, fn)
-    if index.dim() > 1:
-        raise IndexError(f"{fn}(): Index is supposed to be a vector")
-    return index.reshape(-1).to(int64)
+    """A 0-d or 1-D index as 1-D int64, checked in PyTorch's order with its words for ``fn``."""
+    if not isinstance(index, Tensor):
+        raise TypeError(f"{fn}(): argument 'index' must be Tensor, not {type(index).__name__}")
+    if fn == "index_fill":  # the dtype first, then the rank
+        index = _check_index(index, fn)
+        if index.dim() > 1:
+            raise RuntimeError("Index has to be a vector/scalar")
+    elif index.dim() > 1:
+        raise IndexError({"index_add": f"index_add_(): Index is supposed to be a vector, but got dim: "
+                                       f"{index.dim()} with type: {TORCH_NAME[index.dtype.name]} and size: "
+                                       f"{list(index.shape)}",
+                          "index_copy": f"index_copy_(): Index should have dimension 1 or 0 (got {index.dim()})"}
+                         .get(fn, f"{fn}(): Index is supposed to be a vector"))
+    return index.reshape(-1)
+
+
+def _slice_shape(shape, d):
+    return [s for j, s in enumerate(shape) if j != d]
+
+
+def _check_index_put(self, d, index, source, fn):
+    """index_add / index_copy: PyTorch's checks of the index and the source (shapes, dtypes), in its
+    order; the index as 1-D int64."""
+    if not isinstance(source, Tensor):
+        raise TypeError(f"{fn}(): argument 'source' must be Tensor, not {type(source).__name__}")
+    index = _vector_index(index, fn)
+    n_index = index.numel()
+    s_name, t_name = TORCH_NAME[self.dtype.name], TORCH_NAME[source.dtype.name]
+    if fn == "index_copy":
+        if source.dim() == 0 and n_index != 1:
+            raise IndexError(f"index_copy_(): When source is scalar, index should have one element (got {n_index})")
+        if source.dim() != self.dim() and source.dim() and self.dim():
+            raise IndexError(f"index_copy_(): When source and destination are not scalars, their dimensionality must "
+                             f"match. Source dimensionality ({source.dim()}), destination dimensionality "
+                             f"({self.dim()})")
+        index = _check_index(index, fn)
+        if self.dtype != source.dtype:
+            raise RuntimeError(f"index_copy_(): self and source expected to have the same dtype, but got (self) "
+                               f"{s_name} and (source) {t_name}")
+        dst, src = _slice_shape(self.shape, d), _slice_shape(source.shape, d)
+        if dst != src:
+            raise RuntimeError(f"index_copy_(): Source/destination tensor must have same slice shapes. Destination "
+                               f"slice shape: {' '.join(map(str, dst))} at dimension {d} and source slice shape: "
+                               f"{' '.join(map(str, src))} at dimension 0.")
+        if source.dim() and n_index != source.shape[d]:
+            raise IndexError(f"index_copy_(): Number of indices ({n_index}) should be equal to source.size(dim) "
+                             f"({source.shape[d]})")
+    else:
+        index = _check_index(index, fn)
+        if self.dtype != source.dtype:
+            raise RuntimeError(f"index_add_(): self ({s_name}) and source ({t_name}) must have the same scalar type")
+        if d != 0 and d >= source.dim():
+            raise RuntimeError(f"index_add_(): Indexing dim {d} is out of bounds of the source tensor with dim "
+                               f"{source.dim()}")
+        size = source.shape[d] if source.dim() else 1
+        if n_index != size:
+            raise RuntimeError(f"index_add_(): Number of indices ({n_index}) should be equal to source.size(dim): "
+                               f"({size}), for dim: {d}")
+        both = source.dim() and self.dim()
+        if (_slice_shape(self.shape, d) if both else list(self.shape)) != (
+                _slice_shape(source.shape, d) if both else list(source.shape)):
+            raise RuntimeError(f"source tensor shape must match self tensor shape, excluding the specified dimension. "
+                               f"Got self.shape = {list(self.shape)} source.shape = {list(source.shape)}")
+    return index
 
 
 def _along(index, shape, d):
@@ -161,8 +245,8 @@ def index_select(input, dim, index, *, out=None):
     >>> rustorch.index_select(rustorch.tensor([[1, 2], [3, 4]]), 0, rustorch.tensor([1])).tolist()
     [[3, 4]]
     """
-    index = _vector_index(index, "index_select")
     d = _wrap_dim(dim, input.dim())
+    index = _check_index(_vector_index(index, "index_select"), "index_select")
     lo, hi = _bounds(index, _size(input, d))
     if lo < 0 or hi >= _size(input, d):
         raise IndexError("index out of range in self")
@@ -176,8 +260,11 @@ def index_select(input, dim, index, *, out=None):
 
 
 def _index_write(self, dim, index, source, reduce, fn, alpha=1):
-    index = _vector_index(index, fn)
     d = _wrap_dim(dim, self.dim())
+    if fn == "index_fill":
+        index = _vector_index(index, fn)
+    else:
+        index = _check_index_put(self, d, index, source, fn)
     n = _size(self, d)
     lo, hi = _bounds(index, n)
     low = -n if fn == "index_fill" else 0  # index_fill alone counts negative indices from the end
@@ -191,8 +278,9 @@ def _index_write(self, dim, index, source, reduce, fn, alpha=1):
         index = index + (index < 0).to(int64) * n
     if isinstance(source, Tensor):
         shape = list(source.shape)
-        if alpha != 1:
-            source = source * alpha
+        if alpha != 1:  # alpha in self's dtype, as PyTorch's kernel takes it
+            source = source * (alpha if self.is_floating_point() else builtins.int(alpha)
+                               if self.dtype is not bool_ else builtins.bool(alpha))
         if source.dtype != self.dtype:
             source = source.to(self.dtype)
         idx = _along(index, shape, d) if shape else index.view(())
@@ -273,11 +361,18 @@ def _check_mask(mask, fn):
 
 def _c_type(dtype):
     return {"int64": "long int", "int32": "int", "int16": "short int", "int8": "signed char",
-            "uint8": "unsigned char", "float32": "float", "float64": "double", "float16": "c10::Half",
+            "uint8": "unsigned char", "bool": "bool", "float32": "float", "float64": "double", "float16": "c10::Half",
             "bfloat16": "c10::BFloat16"}.get(str(dtype).split(".")[-1], str(dtype))
 
 
+def _check_fill_value(value):
+    if isinstance(value, Tensor) and value.dim():
+        raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                           f"{value.dim()} dimension(s).")
+
+
 def _masked_fill_(self, mask, value):
+    _check_fill_value(value)
     mask = _check_mask(mask, "masked_fill_")
     from ._functional import where
 
@@ -290,6 +385,7 @@ def masked_fill(input, mask, value):
     >>> rustorch.masked_fill(rustorch.zeros(3), rustorch.tensor([True, False, True]), 2.0).tolist()
     [2.0, 0.0, 2.0]
     """
+    _check_fill_value(value)
     mask = _check_mask(mask, "masked_fill_")
     from ._functional import where
 
@@ -337,7 +433,10 @@ def masked_select(input, mask, *, out=None):
     >>> rustorch.masked_select(rustorch.tensor([[1, 2], [3, 4]]), rustorch.tensor([True, False])).tolist()
     [1, 3]
     """
-    mask = _check_mask(mask, "masked_select")
+    if not isinstance(mask, Tensor):
+        raise TypeError(f"masked_select(): argument 'mask' (position 2) must be Tensor, not {type(mask).__name__}")
+    if mask.dtype != bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
     from ._linalg import _broadcast_shapes
 
     shape = _broadcast_shapes(input.shape, mask.shape)
@@ -347,12 +446,25 @@ def masked_select(input, mask, *, out=None):
 
 
 def _masked_scatter_(self, mask, source):
-    mask = _check_mask(mask, "masked_scatter_")
-    m = mask.expand(*self.shape)
+    if not isinstance(mask, Tensor) or not isinstance(source, Tensor):
+        bad, name = (mask, "mask") if not isinstance(mask, Tensor) else (source, "source")
+        raise TypeError(f"masked_scatter_(): argument '{name}' must be Tensor, not {type(bad).__name__}")
+    if self.dtype != source.dtype:  # (sic: no space after "got")
+        raise RuntimeError(f"masked_scatter: expected self and source to have same dtypes but got"
+                           f"{TORCH_NAME[self.dtype.name]} and {TORCH_NAME[source.dtype.name]}")
+    if mask.dtype is uint8:
+        _user_warning("masked_scatter_ received a mask with dtype torch.uint8, this behavior is now deprecated,"
+                      "please use a mask with dtype torch.bool instead.")
+    if mask.dtype != bool_:
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype "
+                           f"{TORCH_NAME[mask.dtype.name]}")
+    from ._shape import _expand
+
+    m = _expand(mask, self.shape)
     pos = _positions(m)
     k = pos.shape[0]
     if source.numel() < k:
-        raise RuntimeError("masked_scatter: expected source to have at least as many elements as ones in mask")
+        raise RuntimeError("Number of elements of source < number of ones in mask")
     flat = self.reshape(-1) if self.is_contiguous() else None
     target = flat if flat is not None else self.contiguous().reshape(-1)
     _C.scatter_(target._c, 0, pos._c, source.reshape(-1).narrow(0, 0, k).to(self.dtype)._c, "none", True)
@@ -367,6 +479,11 @@ def masked_scatter(input, mask, source):
     >>> rustorch.masked_scatter(rustorch.zeros(3), rustorch.tensor([True, False, True]), rustorch.ones(3)).tolist()
     [1.0, 0.0, 1.0]
     """
+    if isinstance(mask, Tensor) and tuple(mask.shape) != tuple(input.shape):
+        from ._linalg import _broadcast_shapes  # mask and input broadcast together (PyTorch's out-of-place rule)
+
+        shape = _broadcast_shapes(mask.shape, input.shape)
+        mask, input = mask.expand(*shape), input.expand(*shape)
     return _masked_scatter_(input.clone(), mask, source)
 
 

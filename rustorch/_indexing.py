@@ -15,7 +15,7 @@ import numbers
 
 import numpy as np
 
-from ._dtype import bool_, int8, int16, int64, uint8
+from ._dtype import TORCH_NAME, bool_, int8, int16, int64, uint8
 from ._tensor import Tensor
 
 _int = builtins.int
@@ -218,40 +218,67 @@ def getitem(self, index):
     return _wrap(C.gather(_storage_1d(self, flat)._c, 0, flat._c)).view(shape)
 
 
+def _type_name(value):
+    """Python's C-level name of ``value``'s type, as PyTorch's messages print it (numpy.float32, list)."""
+    t = type(value)
+    heap = t.__flags__ & (1 << 9)  # a class defined in Python: its bare name
+    return t.__name__ if heap or t.__module__ == "builtins" else f"{t.__module__}.{t.__name__}"
+
+
+def _check_value(self, value):
+    """PyTorch's values for x[...] = value: a tensor, a Python number, a numpy integer."""
+    if not isinstance(value, (Tensor, numbers.Number)) or (isinstance(value, np.generic) and not isinstance(
+            value, (np.integer, builtins.float))):
+        raise TypeError(f"can't assign a {_type_name(value)} to a torch.{TORCH_NAME[self.dtype.name]}Tensor")
+
+
+def _unpadded(value):
+    """``value`` without its leading dims of size 1 (PyTorch drops them before broadcasting)."""
+    shape = list(value.shape)
+    while shape and shape[0] == 1:
+        shape.pop(0)
+    return value if len(shape) == value.dim() else value.reshape(*shape)
+
+
 def setitem(self, index, value):
+    _check_value(self, value)
     view, adv = _parse(self, index)
     if not adv:
-        if isinstance(value, Tensor):
-            if value.dim() == 0 and value.device != view.device:
-                view.fill_(value.item())
-            else:
-                view.copy_(value)
-        elif isinstance(value, (builtins.bool, numbers.Number, np.generic)):
-            view.fill_(value)
+        if not isinstance(value, Tensor):
+            view.fill_(value.item() if isinstance(value, np.generic) else value)
+        elif value.dim() == 0 and value.device != view.device:
+            view.fill_(value.item())
+        elif value.dim() == 0 or tuple(value.shape) == tuple(view.shape):
+            view.copy_(value)
         else:
-            from ._creation import tensor
+            from ._shape import _expand
 
-            view.copy_(tensor(value, dtype=view.dtype, device=view.device))
+            view.copy_(_expand(_unpadded(value), view.shape))
         return
     from ._index_ops import _C as C
 
     shape, offsets = _offsets(view, adv)
+    if isinstance(value, Tensor):
+        if value.dtype != self.dtype:
+            raise RuntimeError(f"Index put requires the source and destination dtypes match, got "
+                               f"{TORCH_NAME[self.dtype.name]} for the destination and "
+                               f"{TORCH_NAME[value.dtype.name]} for the source.")
+        src = _unpadded(value)
+        vs = list(src.shape)
+        if len(vs) > len(shape) or builtins.any(v not in (1, s) for v, s in zip(reversed(vs), reversed(shape))):
+            raise RuntimeError(f"shape mismatch: value tensor of shape {vs} cannot be broadcast to indexing result "
+                               f"of shape {shape}")
     if offsets.numel() == 0:
         return
     flat = offsets.reshape(-1)
     if isinstance(value, Tensor):
-        src = value.to(self.dtype) if value.dtype != self.dtype else value
         if src.device != self.device:
             src = src.to(self.device)
         src = src.expand(*shape).reshape(-1)
         C.scatter_(_storage_1d(self, flat)._c, 0, flat._c, src._c, "none", True)
-    elif isinstance(value, (builtins.bool, numbers.Number, np.generic)):
+    else:
         v = value.item() if isinstance(value, np.generic) else value
         C.scatter_(_storage_1d(self, flat)._c, 0, flat._c, v, "none", True)
-    else:
-        from ._creation import tensor
-
-        setitem(self, index, tensor(value, dtype=self.dtype, device=self.device))
 
 
 Tensor.__getitem__ = getitem

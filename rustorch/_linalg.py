@@ -10,12 +10,60 @@ import builtins
 import math
 
 from . import _C
+from ._dtype import bool_
 from ._functional import _method
 from ._tensor import Tensor, _wrap
 
 
 def _bmm(a, b):
     return _wrap(_C.bmm(a._c, b._c))
+
+
+# The CPU kernel PyTorch names when a product of bool tensors is refused.
+_KERNEL = {"mm": "addmm_impl_cpu_", "mv": "addmv_impl_cpu", "dot": "dot", "bmm": "bmm", "baddbmm": "baddbmm"}
+
+
+def _product(a, b, kind):
+    """``a [B, M, K] @ b [B, K, N]`` (one native product) with the dtype rules of the PyTorch kernel
+    that ``kind`` stands for ("mm", "mv", "dot": their dtype mismatches are checked by the caller;
+    "bmm", "baddbmm"). Bool is refused by name unless the product is empty (no element, or K = 0):
+    PyTorch's kernels return zeros before they dispatch on the dtype, "dot" excepted. bmm takes its
+    result's dtype from ``b`` and compares the dtypes only when it computes."""
+    bsz, m, k = a.shape
+    n = b.shape[2]
+    empty = bsz * m * n == 0 or k == 0
+    if a.device != b.device:  # the native product words that error
+        return _bmm(a, b)
+    if kind in ("bmm", "baddbmm"):
+        if empty:
+            return _zeros([bsz, m, n], b.dtype, b.device)
+        if a.dtype is bool_:
+            raise NotImplementedError(f"\"{_KERNEL[kind]}\" not implemented for 'Bool'")
+        if a.dtype != b.dtype:
+            raise RuntimeError(f"expected scalar type {_C_NAME[a.dtype]} but found {_C_NAME[b.dtype]}")
+    elif a.dtype is bool_ and b.dtype is bool_:
+        if kind == "dot" or not empty:
+            raise NotImplementedError(f"\"{_KERNEL[kind]}\" not implemented for 'Bool'")
+        return _zeros([bsz, m, n], bool_, a.device)
+    return _bmm(a, b)
+
+
+def _zeros(shape, dtype, device):
+    from ._creation import zeros
+
+    return zeros(shape, dtype=dtype, device=device)
+
+
+def _mm_dtypes(a, b):
+    if a.dtype != b.dtype:
+        raise RuntimeError(f"expected m1 and m2 to have the same dtype, but got: {_c_type(a.dtype)} != "
+                           f"{_c_type(b.dtype)}")
+
+
+def _c_type(dtype):
+    from ._index_ops import _c_type as c_type
+
+    return c_type(dtype)
 
 
 def _check_tensor(x, fn, name, pos):
@@ -36,31 +84,42 @@ def _into(result, out, fn):
     return out.copy_(result)
 
 
-def _mm(a, b):
+def _mm(a, b, fn="mm"):
     if a.shape[1] != b.shape[0]:
-        raise RuntimeError(f"mm: mat1 and mat2 shapes cannot be multiplied "
+        raise RuntimeError(f"{fn}: mat1 and mat2 shapes cannot be multiplied "
                            f"({a.shape[0]}x{a.shape[1]} and {b.shape[0]}x{b.shape[1]})")
-    return _bmm(a.unsqueeze(0), b.unsqueeze(0)).squeeze(0)
+    _mm_dtypes(a, b)
+    return _product(a.unsqueeze(0), b.unsqueeze(0), "mm").squeeze(0)
 
 
 def _mv(a, v):
     if a.shape[1] != v.shape[0]:
         raise RuntimeError(f"size mismatch, got input ({a.shape[0]}), mat ({a.shape[0]}x{a.shape[1]}), "
                            f"vec ({v.shape[0]})")
-    return _bmm(a.unsqueeze(0), v.view(1, -1, 1)).view(-1)
+    if a.dtype != v.dtype:  # PyTorch names the result's dtype (the vector's) first
+        raise RuntimeError(f"addmv input tensors must have the same dtype, but got {_C_NAME[v.dtype]}, "
+                           f"{_C_NAME[a.dtype]}, and {_C_NAME[v.dtype]}")
+    return _product(a.unsqueeze(0), v.view(1, v.shape[0], 1), "mv").view(a.shape[0])
 
 
-def _dot(a, b, fn="dot"):
+def _dot(a, b):
     if a.dim() != 1 or b.dim() != 1:
         raise RuntimeError(f"1D tensors expected, but got {a.dim()}D and {b.dim()}D tensors")
     if a.dtype != b.dtype:
-        raise RuntimeError(f"{fn} : expected both vectors to have same dtype, but found "
+        raise RuntimeError(f"dot : expected both vectors to have same dtype, but found "
                            f"{_C_NAME[a.dtype]} and {_C_NAME[b.dtype]}")
     if a.shape[0] != b.shape[0]:
         raise RuntimeError(f"inconsistent tensor size, expected tensor [{a.shape[0]}] and src [{b.shape[0]}] to "
                            f"have the same number of elements, but got {a.shape[0]} and {b.shape[0]} elements "
                            "respectively")
-    return _bmm(a.view(1, 1, -1), b.view(1, -1, 1)).view(())
+    return _product(a.view(1, 1, a.shape[0]), b.view(1, b.shape[0], 1), "dot").view(())
+
+
+def _foldable(t):
+    """PyTorch's test for folding the batch dims of ``t`` into the rows of one mm/mv: a view with
+    no copy (the leading dims nest), or no elements."""
+    st = t.stride()
+    return t.numel() == 0 or builtins.all(st[i] == st[i + 1] * t.shape[i + 1] for i in range(t.dim() - 2))
 
 
 def matmul(input, other, *, out=None):
@@ -79,19 +138,24 @@ def matmul(input, other, *, out=None):
     if da == 0 or db == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are {da}D and {db}D")
     if da == 1 and db == 1:
-        r = _dot(a, b, "dot")
+        r = _dot(a, b)
     elif da == 2 and db == 1:
         r = _mv(a, b)
     elif da == 1 and db == 2:
         r = _mm(a.unsqueeze(0), b).squeeze(0)
     elif da == 2 and db == 2:
         r = _mm(a, b)
-    elif db <= 2:
+    elif da >= 3 and db <= 2 and _foldable(a):
         # [..., n, m] @ [m(, p)]: the batch folds into the rows of one product (no broadcast copy).
+        rows = a.reshape(math.prod(a.shape[:-1]), a.shape[-1])
         if db == 1:
-            r = _mv(a.reshape(-1, a.shape[-1]), b).view(a.shape[:-1])
+            r = _mv(rows, b).view(a.shape[:-1])
         else:
-            r = _mm(a.reshape(-1, a.shape[-1]), b).view(*a.shape[:-1], b.shape[-1])
+            r = _mm(rows, b).view(*a.shape[:-1], b.shape[-1])
+    elif da == 1 and db >= 3 and _foldable(b.mT):
+        # [k] @ [..., k, p] as ([..., p, k] folded) @ [k], where that fold is a view (PyTorch's choice)
+        t = b.mT
+        r = _mv(t.reshape(math.prod(t.shape[:-1]), t.shape[-1]), a).view(t.shape[:-1])
     else:
         r = _batched(a, b)
     return _into(r, out, "matmul")
@@ -104,16 +168,15 @@ def _batched(a, b):
     n, k = a2.shape[-2], a2.shape[-1]
     k2, p = b2.shape[-2], b2.shape[-1]
     batch = list(_broadcast_shapes(a2.shape[:-2], b2.shape[:-2]))
+    nb = math.prod(batch)
     if k != k2:
-        if a.dim() == 1:
-            raise RuntimeError(f"mm: mat1 and mat2 shapes cannot be multiplied (1x{k} and {k2}x{p})")
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{math.prod(batch)}, {k}] but got: [{math.prod(batch)}, {k2}].")
+                           f"[{nb}, {k}] but got: [{nb}, {k2}].")
     # Expanded operands are views (stride 0 on broadcast dims); reshape keeps them views when the
     # batch dims merge, and the kernel reads a batch stride of 0 in place.
-    ae = a2.expand(*batch, n, k).reshape(-1, n, k)
-    be = b2.expand(*batch, k, p).reshape(-1, k, p)
-    r = _bmm(ae, be).view(*batch, n, p)
+    ae = a2.expand(*batch, n, k).reshape(nb, n, k)
+    be = b2.expand(*batch, k, p).reshape(nb, k, p)
+    r = _product(ae, be, "bmm").view(*batch, n, p)
     if a.dim() == 1:
         r = r.squeeze(-2)
     if b.dim() == 1:
@@ -126,13 +189,12 @@ def _broadcast_shapes(s1, s2):
     nd = max(len(s1), len(s2))
     s1 = [1] * (nd - len(s1)) + s1
     s2 = [1] * (nd - len(s2)) + s2
-    out = []
-    for i, (x, y) in enumerate(zip(s1, s2)):
+    for i in range(nd - 1, -1, -1):  # PyTorch names the innermost mismatch
+        x, y = s1[i], s2[i]
         if x != y and x != 1 and y != 1:
             raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) at "
                                f"non-singleton dimension {i}")
-        out.append(builtins.max(x, y) if x != 0 and y != 0 else 0)
-    return out
+    return [builtins.max(x, y) if x != 0 and y != 0 else 0 for x, y in zip(s1, s2)]
 
 
 def mm(input, mat2, *, out=None):
@@ -162,7 +224,17 @@ def bmm(input, mat2, *, out=None):
     """
     a = _check_tensor(input, "bmm", "input", 1)
     b = _check_tensor(mat2, "bmm", "mat2", 2)
-    return _into(_bmm(a, b), out, "bmm")
+    return _into(_bmm3(a, b, "bmm"), out, "bmm")
+
+
+def _bmm3(a, b, kind):
+    for name, t in (("batch1", a), ("batch2", b)):
+        if t.dim() != 3:
+            raise RuntimeError(f"{name} must be a 3D tensor")
+    if b.shape[0] != a.shape[0] or b.shape[1] != a.shape[2]:
+        raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                           f"[{a.shape[0]}, {a.shape[2]}] but got: [{b.shape[0]}, {b.shape[1]}].")
+    return _product(a, b, kind)
 
 
 def mv(input, vec, *, out=None):
@@ -190,7 +262,7 @@ def dot(input, tensor, *, out=None):
     """
     a = _check_tensor(input, "dot", "input", 1)
     b = _check_tensor(tensor, "dot", "tensor", 2)
-    return _into(_dot(a, b, "dot"), out, "dot")
+    return _into(_dot(a, b), out, "dot")
 
 
 def vdot(input, other, *, out=None):
@@ -203,7 +275,7 @@ def vdot(input, other, *, out=None):
     """
     a = _check_tensor(input, "vdot", "input", 1)
     b = _check_tensor(other, "vdot", "other", 2)
-    return _into(_dot(a, b, "vdot"), out, "vdot")
+    return _into(_dot(a, b), out, "vdot")  # PyTorch's vdot words its errors as dot
 
 
 def outer(input, vec2, *, out=None):
@@ -227,14 +299,13 @@ ger = outer
 
 def _scaled_sum(name, input, product, beta, alpha):
     """beta * input + alpha * product, PyTorch's add*mm rule: beta = 0 ignores input (NaN included)."""
-    target = tuple(product.shape)
-    try:
-        inp = input.expand(*target)
-    except RuntimeError:
-        raise RuntimeError(f"The expanded size of the tensor ({target[-1]}) must match the existing size "
-                           f"({input.shape[-1] if input.dim() else 1}) at non-singleton dimension "
-                           f"{len(target) - 1}.  Target sizes: {list(target)}.  Tensor sizes: "
-                           f"{list(input.shape)}") from None
+    from ._shape import _expand
+
+    inp = _expand(input, product.shape)
+    if input.dtype is bool_ and product.numel() and beta != 0 and not isinstance(beta, builtins.bool):
+        # (a bool product that is computed has been refused; an empty sum scales input by beta)
+        raise RuntimeError(f"result type {'Float' if isinstance(beta, float) else 'Long'} can't be cast to the "
+                           f"desired output type Bool")
     if not input.is_floating_point() and (isinstance(beta, float) or isinstance(alpha, float)):
         raise RuntimeError("For integral input tensors, argument beta must not be a floating point number.")
     r = product if alpha == 1 else product * alpha
@@ -252,7 +323,16 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     [[5.0, 5.0, 5.0], [5.0, 5.0, 5.0]]
     """
     inp = _check_tensor(input, "addmm", "input", 1)
-    return _into(_scaled_sum("addmm", inp, mm(mat1, mat2), beta, alpha), out, "addmm")
+    a = _check_tensor(mat1, "addmm", "mat1", 2)
+    b = _check_tensor(mat2, "addmm", "mat2", 3)
+    for name, t in (("self", inp), ("mat1", a)):
+        if t.dtype != b.dtype:
+            raise RuntimeError(f"{name} and mat2 must have the same dtype, but got {_C_NAME[t.dtype]} and "
+                               f"{_C_NAME[b.dtype]}")
+    for name, t in (("self", a), ("mat2", b)):
+        if t.dim() != 2:
+            raise RuntimeError(f"addmm: {name} must be a matrix, got {t.dim()}-D tensor")
+    return _into(_scaled_sum("addmm", inp, _mm(a, b, "addmm"), beta, alpha), out, "addmm")
 
 
 def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
@@ -264,7 +344,12 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     [3.0, 3.0]
     """
     inp = _check_tensor(input, "baddbmm", "input", 1)
-    return _into(_scaled_sum("baddbmm", inp, bmm(batch1, batch2), beta, alpha), out, "baddbmm")
+    a = _check_tensor(batch1, "baddbmm", "batch1", 2)
+    b = _check_tensor(batch2, "baddbmm", "batch2", 3)
+    if inp.dtype != a.dtype:
+        raise RuntimeError(f"Input dtypes must be the same, got: input {_c_type(inp.dtype)}, batch1: "
+                           f"{_c_type(a.dtype)}, batch2: {_c_type(b.dtype)}")
+    return _into(_scaled_sum("baddbmm", inp, _bmm3(a, b, "baddbmm"), beta, alpha), out, "baddbmm")
 
 
 def tensordot(a, b, dims=2, out=None):
@@ -284,22 +369,30 @@ def tensordot(a, b, dims=2, out=None):
             raise RuntimeError(f"tensordot expects dims >= 0, but got dims={n}")
         if n > a.dim() or n > b.dim():
             raise RuntimeError(f"tensordot expects dims < ndim_a or ndim_b, but got dims={n}")
-        da, db = list(range(a.dim() - n, a.dim())), list(range(n))
+        given_a, given_b = list(range(-n, 0)), list(range(n))  # as PyTorch words them
     else:
-        da, db = (list(d) if isinstance(d, (list, tuple)) else [d] for d in dims)
-        if len(da) != len(db):
-            raise RuntimeError(f"both dimension lists should have same length, got {len(da)} and {len(db)}")
-        da = [d % a.dim() if a.dim() else d for d in (int(x) for x in da)]
-        db = [d % b.dim() if b.dim() else d for d in (int(x) for x in db)]
-    for x, y in zip(da, db):
+        given_a, given_b = dims
+        for name, pos, d in (("dims_self", 3, given_a), ("dims_other", 4, given_b)):
+            if not isinstance(d, (list, tuple, Tensor)):
+                raise TypeError(f"tensordot(): argument '{name}' (position {pos}) must be tuple of ints, not "
+                                f"{type(d).__name__}")
+        given_a, given_b = ([int(x) for x in d] for d in (given_a, given_b))
+        if len(given_a) != len(given_b):
+            raise RuntimeError(f"both dimension lists should have same length, got {len(given_a)} and "
+                               f"{len(given_b)}")
+    if a.dtype != b.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    da = [d % a.dim() if a.dim() else d for d in given_a]
+    db = [d % b.dim() if b.dim() else d for d in given_b]
+    for x, y, gx, gy in zip(da, db, given_a, given_b):
         if a.shape[x] != b.shape[y]:
-            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[x]} in dim {x} "
-                               f"and second has size {b.shape[y]} in dim {y}")
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[x]} in dim "
+                               f"{gx} and second has size {b.shape[y]} in dim {gy}")
     fa = [d for d in range(a.dim()) if d not in da]
     fb = [d for d in range(b.dim()) if d not in db]
     k = math.prod(a.shape[d] for d in da)
-    am = a.permute(*fa, *da).reshape(-1, k)
-    bm = b.permute(*db, *fb).reshape(k, -1)
+    am = a.permute(*fa, *da).reshape(math.prod(a.shape[d] for d in fa), k)
+    bm = b.permute(*db, *fb).reshape(k, math.prod(b.shape[d] for d in fb))
     r = _mm(am, bm).view(*[a.shape[d] for d in fa], *[b.shape[d] for d in fb])
     return _into(r, out, "tensordot")
 

@@ -88,6 +88,29 @@ def _C_empty(shape, dtype, device):
     return empty(shape, dtype=dtype, device=device)
 
 
+# PyTorch's names of a CPU tensor's type, as its expand() error prints them.
+_TYPE_NAME = {"float32": "torch.FloatTensor", "float64": "torch.DoubleTensor", "float16": "torch.HalfTensor",
+              "bfloat16": "CPUBFloat16Type", "int64": "torch.LongTensor", "int32": "torch.IntTensor",
+              "int16": "torch.ShortTensor", "int8": "torch.CharTensor", "uint8": "torch.ByteTensor",
+              "bool": "CPUBoolType"}
+
+
+def _expand(t, target):
+    """``t.expand(target)`` with PyTorch's errors (the innermost mismatching dim is the one named)."""
+    target, shape = [_int(x) for x in target], list(t.shape)
+    if len(target) < len(shape):
+        raise RuntimeError(f"expand({_TYPE_NAME[t.dtype.name]}{{{shape}}}, size={target}): the number of sizes "
+                           f"provided ({len(target)}) must be greater or equal to the number of dimensions in the "
+                           f"tensor ({len(shape)})")
+    for i in range(len(target) - 1, -1, -1):
+        j = i - (len(target) - len(shape))
+        size = shape[j] if j >= 0 else 1
+        if size != target[i] and size != 1:
+            raise RuntimeError(f"The expanded size of the tensor ({target[i]}) must match the existing size ({size}) "
+                               f"at non-singleton dimension {i}.  Target sizes: {target}.  Tensor sizes: {shape}")
+    return t if shape == target else t.expand(*target)
+
+
 def _into(result, out):
     if out is None:
         return result
@@ -202,11 +225,14 @@ def dstack(tensors, *, out=None):
 def split(tensor, split_size_or_sections, dim=0):
     """split(tensor, split_size_or_sections, dim=0) -> tuple of views
 
-    Pieces of ``split_size`` (the last may be smaller), or of the listed sizes.
+    Pieces of ``split_size`` (the last may be smaller; a dim of size 0 gives one empty piece), or of
+    the listed sizes.
 
     >>> [p.shape[0] for p in rustorch.split(rustorch.arange(5), 2)]
     [2, 2, 1]
     """
+    if tensor.dim() == 0:
+        raise RuntimeError("split expects at least a 1-dimensional tensor")
     d = _wrap_dim(dim, tensor.dim())
     n = tensor.shape[d]
     if isinstance(split_size_or_sections, (list, tuple)):
@@ -220,7 +246,8 @@ def split(tensor, split_size_or_sections, dim=0):
             raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}"
                                if size == 0 else f"split expects split_size be non-negative, but got "
                                f"split_size={size}")
-        sizes = [size] * (n // size) + ([n % size] if n % size else []) if size else [0]
+        # PyTorch: max(ceil(n / size), 1) pieces, so an empty dim still gives one (empty) piece.
+        sizes = [size] * (n // size) + ([n % size] if n % size else []) if size and n else [0]
     out, start = [], 0
     for s in sizes:
         out.append(tensor.narrow(d, start, s))
@@ -266,12 +293,16 @@ def _repeat(self, *sizes):
     if len(sizes) < self.dim():
         raise RuntimeError("Number of dimensions of repeat dims can not be smaller than number of dimensions of "
                            "tensor")
-    if builtins.any(s < 0 for s in sizes):
-        raise RuntimeError(f"Trying to create tensor with negative dimension {builtins.min(sizes)}: {sizes}")
     shape = [1] * (len(sizes) - self.dim()) + list(self.shape)
+    target = [r * s for r, s in zip(sizes, shape)]
+    negative = [t for t in target if t < 0]
+    if negative:  # PyTorch checks the result's sizes (a negative count of an empty dim gives 0)
+        raise RuntimeError(f"Trying to create tensor with negative dimension {negative[0]}: {target}")
+    if builtins.any(r < 0 for r in sizes):
+        return _C_empty(target, self.dtype, self.device)
     x = self.reshape(*[v for s in shape for v in (1, s)])
     x = x.expand(*[v for r, s in zip(sizes, shape) for v in (r, s)])
-    return x.reshape(*[r * s for r, s in zip(sizes, shape)])
+    return x.reshape(*target)
 
 
 def tile(input, dims):
@@ -443,6 +474,10 @@ def trace(input):
     >>> rustorch.trace(rustorch.arange(9).view(3, 3)).item()
     12
     """
+    from ._dtype import bool_
+
+    if input.dtype is bool_:
+        raise NotImplementedError("\"trace\" not implemented for 'Bool'")
     if input.dim() != 2:
         raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {input.dim()}")
     return _diagonal_view(input).sum()

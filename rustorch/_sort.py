@@ -10,6 +10,9 @@ allows), NaN sorts after everything (first when descending), and -0.0 equals 0.0
 
 import builtins
 import math
+import numbers
+
+import numpy as np
 
 from . import _C, return_types
 from ._creation import arange, empty, full, ones, tensor, zeros
@@ -42,31 +45,181 @@ def _pair(kind, v, i, out, fn):
     return kind(v, i)
 
 
-def sort(input, dim=-1, descending=False, *, stable=False, out=None):
-    """sort(input, dim=-1, descending=False, *, stable=False, out=None) -> (values, indices)
+# ---- sort / argsort: PyTorch's two signatures each ---------------------------------------------
+# With ``stable=`` PyTorch binds the keyword-only overload (dim and descending keywords too), else
+# the positional one; a call that fits neither raises PyTorch's TypeError, worded by its argument
+# parser. A parameter is (type, name, default); "*" starts the keyword-only ones.
 
-    Sorts along ``dim``. The order is stable (equal values keep their order) on every device.
+_REQUIRED = object()
+_TENSOR_IN = ("Tensor", "input", _REQUIRED)
+_STABLE = ("bool", "stable", _REQUIRED)  # required, but None is taken (a bool? in PyTorch's schema)
+_DIM, _DESCENDING = ("int", "dim", -1), ("bool", "descending", False)
+_SIGNATURES = {
+    ("sort", False): ([_TENSOR_IN, "*", _STABLE, _DIM, _DESCENDING, ("tuple of Tensors", "out", None)],
+                      [_TENSOR_IN, _DIM, _DESCENDING, "*", ("tuple of Tensors", "out", None)]),
+    ("argsort", False): ([_TENSOR_IN, "*", _STABLE, _DIM, _DESCENDING, ("Tensor", "out", None)],
+                         [_TENSOR_IN, _DIM, _DESCENDING]),
+    ("sort", True): (["*", _STABLE, _DIM, _DESCENDING], [_DIM, _DESCENDING]),
+    ("argsort", True): (["*", _STABLE, _DIM, _DESCENDING], [_DIM, _DESCENDING]),
+}
+
+
+def _type_matches(kind, v):
+    if kind == "Tensor":
+        return isinstance(v, Tensor)
+    if kind == "bool":
+        return isinstance(v, builtins.bool)
+    if kind == "int":  # an int (not a bool), a numpy integer or a 0-d integer tensor
+        if isinstance(v, Tensor):
+            return v.dim() == 0 and not v.is_floating_point() and v.dtype is not bool_
+        return isinstance(v, numbers.Integral) and not isinstance(v, (builtins.bool, np.bool_))
+    return isinstance(v, (tuple, list)) and builtins.all(isinstance(t, Tensor) for t in v)  # tuple of Tensors
+
+
+def _typename(v):
+    from ._indexing import _type_name
+
+    return "Tensor" if isinstance(v, Tensor) else _type_name(v)
+
+
+def _bind(fn, params, args, kwargs, raise_):
+    """The arguments bound to one signature as a dict; None (or PyTorch's TypeError, ``raise_``)
+    when they do not fit it."""
+    star = params.index("*") if "*" in params else len(params)
+    params = [p for p in params if p != "*"]
+    required = builtins.sum(1 for p in params if p[2] is _REQUIRED)
+    if len(args) > star:
+        if not raise_:
+            return None
+        if required != star:
+            raise TypeError(f"{fn}() takes from {required} to {star} positional arguments but {len(args)} were given")
+        raise TypeError(f"{fn}() takes {star} positional argument{'' if star == 1 else 's'} but {len(args)} "
+                        f"{'was' if len(args) == 1 else 'were'} given")
+    bound = {}
+    for i, (kind, name, default) in enumerate(params):
+        positional = i < len(args)
+        v = args[i] if positional else kwargs.get(name, _REQUIRED)
+        if v is _REQUIRED:
+            if default is _REQUIRED:
+                if not raise_:
+                    return None
+                missing = [p[1] for p in params[i:] if p[2] is _REQUIRED]
+                raise TypeError(f"{fn}() missing {len(missing)} required positional argument"
+                                f"{'s' if len(missing) == 1 else ''}: " + ", ".join(f'"{m}"' for m in missing))
+            v = default
+        elif not (v is None and (default is None or name == "stable")) and not _type_matches(kind, v):
+            if not raise_:
+                return None
+            where = f" (position {i + 1})" if positional else ""
+            raise TypeError(f"{fn}(): argument '{name}'{where} must be {kind}, not {_typename(v)}")
+        bound[name] = v
+    for k in kwargs:
+        if k not in bound or builtins.any(k == p[1] for p in params[:len(args)]):
+            if not raise_:
+                return None
+            raise TypeError(f"{fn}() got an unexpected keyword argument '{k}'" if k not in bound else
+                            f"{fn}() got multiple values for argument '{k}'")
+    return bound
+
+
+def _signature_text(params):
+    return ", ".join(p if p == "*" else f"{p[0]} {p[1]}" + ("" if p[2] is _REQUIRED else f" = {p[2]}")
+                     for p in params)
+
+
+def _given(args, kwargs, marks=None):
+    """The arguments as PyTorch's error lists them: "(Tensor, int, stable=bool)"."""
+    parts = [_typename(a) if marks is None or marks[i] else f"!{_typename(a)}!" for i, a in enumerate(args)]
+    parts += [f"{k}={_typename(v)}" for k, v in kwargs.items()]
+    return "(" + ", ".join(parts) + (", " if kwargs and not args else "") + ")"
+
+
+def _sort_args(fn, method, args, kwargs):
+    """(input, dim, descending, out) of a sort/argsort call, bound as PyTorch binds it."""
+    signatures = _SIGNATURES[(fn, method)]
+    for params in signatures:
+        bound = _bind(fn, params, args, kwargs, False)
+        if bound is not None:
+            return bound
+    n = len(args) + len(kwargs)
+    fits = [p for p in signatures
+            if builtins.sum(1 for q in p if q != "*" and q[2] is _REQUIRED) <= n <= len(p) - ("*" in p)]
+    if len(fits) == 1:
+        _bind(fn, fits[0], args, kwargs, True)
+    # PyTorch's listing; its note on an overload of as many parameters ("*" counted, as PyTorch's
+    # parser of the listing counts it) matches no defaulted parameter, by name or by type.
+    msg = f"{fn}() received an invalid combination of arguments - got {_given(args, kwargs)}, but expected one of:\n"
+    for params in signatures:
+        msg += f" * ({_signature_text(params)})\n"
+        if len(params) != n:
+            continue
+        plain = {p[1]: p for p in params if p != "*" and p[2] is _REQUIRED}
+        wrong = [k for k in kwargs if k not in plain]
+        if wrong:
+            msg += "      didn't match because some of the keywords were incorrect: " + ", ".join(wrong) + "\n"
+        else:
+            marks = [params[i] != "*" and params[i][2] is _REQUIRED and _type_matches(params[i][0], a)
+                     for i, a in enumerate(args)]
+            msg += ("      didn't match because some of the arguments have invalid types: "
+                    f"{_given(args, kwargs, marks)}\n")
+    raise TypeError(msg)
+
+
+def _sort(input, dim, descending):
+    v, i = _C.sort(input._c, _as_int(dim), descending)
+    return _wrap(v), _wrap(i)
+
+
+def _as_int(v):
+    return builtins.int(v.item()) if isinstance(v, Tensor) else builtins.int(v)
+
+
+def sort(*args, **kwargs):
+    """sort(input, dim=-1, descending=False, *, out=None) -> (values, indices)
+    sort(input, *, stable, dim=-1, descending=False, out=None) -> (values, indices)
+
+    Sorts along ``dim``. The order is stable (equal values keep their order) on every device; with
+    ``stable=``, ``dim`` and ``descending`` are keywords (PyTorch's signatures).
 
     >>> rustorch.sort(rustorch.tensor([3, 1, 2])).indices
     tensor([1, 2, 0])
     """
-    _check_tensor(input, "sort")
-    v, i = _C.sort(input._c, dim, builtins.bool(descending))
-    return _pair(return_types.sort, _wrap(v), _wrap(i), out, "sort")
+    a = _sort_args("sort", False, args, kwargs)
+    v, i = _sort(a["input"], a["dim"], a["descending"])
+    return _pair(return_types.sort, v, i, a["out"], "sort")
 
 
-def argsort(input, dim=-1, descending=False, *, stable=False):
-    """argsort(input, dim=-1, descending=False, *, stable=False) -> Tensor: the indices that sort ``input``.
+def argsort(*args, **kwargs):
+    """argsort(input, dim=-1, descending=False) -> Tensor
+    argsort(input, *, stable, dim=-1, descending=False, out=None) -> Tensor
+
+    The indices that sort ``input`` (with ``stable=``, ``dim`` and ``descending`` are keywords).
 
     >>> rustorch.argsort(rustorch.tensor([3, 1, 2]), descending=True)
     tensor([0, 2, 1])
     """
-    return sort(input, dim, descending, stable=stable).indices
+    a = _sort_args("argsort", False, args, kwargs)
+    i = _sort(a["input"], a["dim"], a["descending"])[1]
+    if a.get("out") is not None:
+        _write_out((a["out"],), (i,), "argsort")
+        return a["out"]
+    return i
+
+
+def _sort_method(self, *args, **kwargs):
+    a = _sort_args("sort", True, args, kwargs)
+    return return_types.sort(*_sort(self, a["dim"], a["descending"]))
+
+
+def _argsort_method(self, *args, **kwargs):
+    a = _sort_args("argsort", True, args, kwargs)
+    return _sort(self, a["dim"], a["descending"])[1]
 
 
 def msort(input, *, out=None):
     """msort(input) -> Tensor: ``input`` sorted along its first dim."""
-    res = sort(input, 0).values
+    _check_tensor(input, "msort")
+    res = _sort(input, 0, False)[0]
     if out is not None:
         _write_out((out,), (res,), "msort")
         return out
@@ -361,25 +514,22 @@ def bincount(input, weights=None, minlength=0):
     _check_tensor(input, "bincount")
     if input.is_floating_point() or input.dtype is bool_:
         raise NotImplementedError(f"\"bincount_cpu\" not implemented for '{TORCH_NAME[input.dtype.name]}'")
-    if input.dim() != 1:
-        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if minlength < 0:
         raise RuntimeError("minlength should be >= 0")
+    n = input.numel()
+    if input.dim() == 1 and n == 0:  # PyTorch: int64 zeros, whatever the weights (unchecked)
+        return zeros(int(minlength), dtype=int64, device=input.device)
+    if input.dim() != 1 or _item(input.min()) < 0:
+        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
     if weights is not None and (weights.dim() != 1 or weights.shape[0] != input.shape[0]):
         raise RuntimeError("weights should be 1-d and have the same length as input")
-    n = input.numel()
-    if n and _item(input.min()) < 0:
-        raise RuntimeError("bincount only supports 1-d non-negative integral inputs.")
-    size = builtins.max(_item(input.max()) + 1 if n else 0, int(minlength))
+    size = builtins.max(_item(input.max()) + 1, int(minlength))
     device = input.device
     idx = input.to(int64)
     if weights is None:
-        out = zeros(size, dtype=int64, device=device)
-        return out.scatter_add_(0, idx, ones(n, dtype=int64, device=device)) if n else out
+        return zeros(size, dtype=int64, device=device).scatter_add_(0, idx, ones(n, dtype=int64, device=device))
     dtype = float32 if weights.dtype is float32 else float64
     out = zeros(size, dtype=dtype, device=device)
-    if not n:
-        return out
     if dtype is float64 and device.type == "wgpu":
         return _segment_sums(idx, weights, size)  # WGSL has no 64-bit atomics to add with
     return out.scatter_add_(0, idx, weights.to(dtype))
@@ -429,7 +579,10 @@ def histc(input, bins=100, min=0, max=0, *, out=None):
     return res
 
 
-for _fn in (sort, argsort, msort, topk, kthvalue, median, nanmedian, unique, unique_consecutive, bincount, histc):
+_sort_method.__name__, _sort_method.__doc__ = "sort", sort.__doc__
+_argsort_method.__name__, _argsort_method.__doc__ = "argsort", argsort.__doc__
+Tensor.sort, Tensor.argsort = _sort_method, _argsort_method
+for _fn in (msort, topk, kthvalue, median, nanmedian, unique, unique_consecutive, bincount, histc):
     setattr(Tensor, _fn.__name__, _method(_fn))
 
 __all__ = ["sort", "argsort", "msort", "topk", "kthvalue", "median", "nanmedian", "unique", "unique_consecutive",

@@ -207,3 +207,83 @@ def test_index_dtypes(device):
         with pytest.raises(exc) as e:
             fn()
         assert str(e.value) == msg
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_index_put_and_mask_checks_in_pytorchs_order(device):
+    """index_add/index_copy/index_fill, masked_fill/select/scatter and scatter_reduce: PyTorch's
+    checks of shapes, dtypes and ranks, first failing one first, word for word."""
+    _dev(device)
+    x = torch.zeros(2, 3).to(device)
+    o = lambda *s, dtype=torch.float32: torch.ones(s, dtype=dtype).to(device)  # noqa: E731
+    i0 = _idx([0], device)
+    m = o(2, 3, dtype=torch.bool)
+
+    def err(fn, exc, msg):
+        with pytest.raises(exc) as e:
+            fn()
+        assert str(e.value) == msg
+
+    err(lambda: x.index_copy(0, i0, o(2, 3)), IndexError,
+        "index_copy_(): Number of indices (1) should be equal to source.size(dim) (2)")
+    err(lambda: x.index_copy(0, _idx([5], device), o(2, 3)), IndexError,
+        "index_copy_(): Number of indices (1) should be equal to source.size(dim) (2)")
+    err(lambda: torch.zeros(2, 3, 4).to(device).index_copy(1, i0, o(2, 1, 5)), RuntimeError,
+        "index_copy_(): Source/destination tensor must have same slice shapes. Destination slice shape: 2 4 at "
+        "dimension 1 and source slice shape: 2 5 at dimension 0.")
+    err(lambda: x.index_copy(0, i0, o(3)), IndexError,
+        "index_copy_(): When source and destination are not scalars, their dimensionality must match. Source "
+        "dimensionality (1), destination dimensionality (2)")
+    err(lambda: x.index_copy(0, _idx([0, 1], device), torch.tensor(1.0).to(device)), IndexError,
+        "index_copy_(): When source is scalar, index should have one element (got 2)")
+    err(lambda: x.index_copy(0, i0, o(1, 3, dtype=torch.int64)), RuntimeError,
+        "index_copy_(): self and source expected to have the same dtype, but got (self) Float and (source) Long")
+    err(lambda: x.index_copy(0, _idx([[0]], device).to(torch.int32), o(1, 3)), IndexError,
+        "index_copy_(): Index should have dimension 1 or 0 (got 2)")
+    err(lambda: x.index_add(0, i0, o(1, 4)), RuntimeError,
+        "source tensor shape must match self tensor shape, excluding the specified dimension. Got self.shape = "
+        "[2, 3] source.shape = [1, 4]")
+    err(lambda: x.index_add(0, _idx([5], device), o(1, 4)), RuntimeError,
+        "source tensor shape must match self tensor shape, excluding the specified dimension. Got self.shape = "
+        "[2, 3] source.shape = [1, 4]")
+    err(lambda: x.index_add(0, i0, o(2, 3)), RuntimeError,
+        "index_add_(): Number of indices (1) should be equal to source.size(dim): (2), for dim: 0")
+    err(lambda: x.index_add(1, i0, o(3)), RuntimeError,
+        "index_add_(): Indexing dim 1 is out of bounds of the source tensor with dim 1")
+    err(lambda: x.index_add(0, i0, o(1, 3, dtype=torch.int64)), RuntimeError,
+        "index_add_(): self (Float) and source (Long) must have the same scalar type")
+    err(lambda: x.index_add(0, torch.tensor([[0.0]]).to(device), o(1, 3)), IndexError,
+        "index_add_(): Index is supposed to be a vector, but got dim: 2 with type: Float and size: [1, 1]")
+    err(lambda: x.index_fill(0, _idx([[0]], device), 1), RuntimeError, "Index has to be a vector/scalar")
+    err(lambda: x.index_select(0, torch.tensor([[0.0]]).to(device)), IndexError,
+        "index_select(): Index is supposed to be a vector")
+    assert torch.tensor([1, 2]).to(device).index_add(0, _idx([1], device), torch.tensor([3]).to(device),
+                                                     alpha=1.5).cpu().tolist() == [1, 5]  # alpha as an int
+    err(lambda: x.masked_fill(m, o(1)), RuntimeError,
+        "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with 1 dimension(s).")
+    err(lambda: torch.masked_fill(x, _idx([1, 0, 1], device), o(2, 2)), RuntimeError,
+        "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with 2 dimension(s).")
+    err(lambda: x.clone().masked_fill_(m, o(3)), RuntimeError,
+        "masked_fill_ only supports a 0-dimensional value tensor, but got tensor with 1 dimension(s).")
+    err(lambda: x.masked_select(o(3, dtype=torch.uint8)), RuntimeError, "masked_select: expected BoolTensor for mask")
+    err(lambda: x.masked_scatter(m, o(3)), RuntimeError, "Number of elements of source < number of ones in mask")
+    err(lambda: x.masked_scatter(m, o(6, dtype=torch.int64)), RuntimeError,
+        "masked_scatter: expected self and source to have same dtypes but gotFloat and Long")
+    err(lambda: x.masked_scatter(_idx([1, 0, 1], device), o(6)), RuntimeError,
+        "masked_scatter_ only supports boolean masks, but got mask with dtype Long")
+    r = torch.zeros(3).to(device).masked_scatter(m, torch.arange(6.0).to(device))  # mask and self broadcast
+    assert r.cpu().tolist() == [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+    b = torch.tensor([True, False, True]).to(device)
+    i = _idx([0, 1, 1], device)
+    s = torch.tensor([False, True, True]).to(device)
+    err(lambda: b.scatter_reduce(0, i, s, "mean"), NotImplementedError,
+        "\"scatter_gather_tensor_cpu_reduce_mean\" not implemented for 'Bool'")
+    err(lambda: b.scatter_reduce(0, _idx([], device), s[:0], "mean", include_self=False), NotImplementedError,
+        "\"div_floor_cpu\" not implemented for 'Bool'")
+    # PyTorch 2 takes "max" and "min" as amax and amin
+    f = torch.tensor([1.0, 5.0, 3.0]).to(device)
+    g = torch.tensor([4.0, 2.0, 7.0]).to(device)
+    for alias, name in (("max", "amax"), ("min", "amin")):
+        for include_self in (True, False):
+            assert (f.scatter_reduce(0, i, g, alias, include_self=include_self).cpu().tolist()
+                    == f.scatter_reduce(0, i, g, name, include_self=include_self).cpu().tolist())

@@ -159,3 +159,53 @@ def test_index_tensor_dtypes(device):
         with pytest.raises(IndexError) as e:
             x[torch.tensor([1, 0], dtype=dt).to(device)]
         assert str(e.value) == "tensors used as indices must be long, int, byte or bool tensors"
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_setitem_broadcast_rules_and_errors(device):
+    """x[...] = v: v's leading dims of 1 are dropped, then it expands to the indexed shape (basic
+    indices) or broadcasts to the indexing result (advanced ones), in PyTorch's words; advanced
+    indices want v in x's dtype; only tensors, numbers and numpy integers are values."""
+    _dev(device)
+    x = torch.zeros(3, 4).to(device)
+    x[0] = torch.ones(1, 1, 4).to(device)
+    x[1:] = torch.full((1, 2, 1), 2.0).to(device)
+    x[0, 0] = torch.tensor([[5.0]]).to(device)
+    x[[0, 2]] = torch.full((1, 2, 4), 3.0).to(device)
+    x[torch.tensor([False, True, False]).to(device)] = torch.full((1, 4), 4.0).to(device)
+    x[0] = np.int64(6)
+    assert x.cpu().tolist() == [[6.0] * 4, [4.0] * 4, [3.0] * 4]
+
+    def err(fn, exc, msg):
+        with pytest.raises(exc) as e:
+            fn()
+        assert str(e.value) == msg
+
+    def put(index, value):
+        x[index] = value
+
+    o = lambda *s, dtype=torch.float32: torch.ones(s, dtype=dtype).to(device)  # noqa: E731
+    err(lambda: put(0, o(2)), RuntimeError,
+        "The expanded size of the tensor (4) must match the existing size (2) at non-singleton dimension 0.  "
+        "Target sizes: [4].  Tensor sizes: [2]")
+    err(lambda: put((Ellipsis,), o(3, 5)), RuntimeError,
+        "The expanded size of the tensor (4) must match the existing size (5) at non-singleton dimension 1.  "
+        "Target sizes: [3, 4].  Tensor sizes: [3, 5]")
+    err(lambda: put(0, o(1, 2, 4, dtype=torch.int64)), RuntimeError,
+        "expand(torch.LongTensor{[2, 4]}, size=[4]): the number of sizes provided (1) must be greater or equal to "
+        "the number of dimensions in the tensor (2)")
+    err(lambda: put((0, 0), o(2, dtype=torch.bool)), RuntimeError,
+        "expand(CPUBoolType{[2]}, size=[]): the number of sizes provided (0) must be greater or equal to the "
+        "number of dimensions in the tensor (1)")
+    err(lambda: put([0, 1], o(1, 3)), RuntimeError,
+        "shape mismatch: value tensor of shape [3] cannot be broadcast to indexing result of shape [2, 4]")
+    err(lambda: put((slice(None), [0, 1]), o(2, 3)), RuntimeError,
+        "shape mismatch: value tensor of shape [2, 3] cannot be broadcast to indexing result of shape [3, 2]")
+    err(lambda: put(torch.tensor([], dtype=torch.int64).to(device), o(3)), RuntimeError,
+        "shape mismatch: value tensor of shape [3] cannot be broadcast to indexing result of shape [0, 4]")
+    err(lambda: put([0, 1], o(4, dtype=torch.int64)), RuntimeError,
+        "Index put requires the source and destination dtypes match, got Float for the destination and Long for "
+        "the source.")
+    err(lambda: put(0, [1.0, 2.0, 3.0, 4.0]), TypeError, "can't assign a list to a torch.FloatTensor")
+    err(lambda: put([0], np.float32(1)), TypeError, "can't assign a numpy.float32 to a torch.FloatTensor")
+    err(lambda: put(0, np.ones(4)), TypeError, "can't assign a numpy.ndarray to a torch.FloatTensor")

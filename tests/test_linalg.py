@@ -242,3 +242,176 @@ def test_mixed_devices_raise():
     require()
     with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
         torch.ones(2, 2) @ torch.ones(2, 2).to("wgpu")
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_bool_and_mixed_dtype_errors_name_pytorchs_kernel(device):
+    """Each product refuses bool and mixed dtypes in the words of the kernel PyTorch routes it to
+    (matmul: dot, addmv, addmm or bmm by rank; a batch that folds without a copy goes to mm/mv)."""
+    _device(device)
+    B, I, L = torch.bool, torch.int32, torch.int64
+    o = lambda *s, dtype=B: torch.ones(s, dtype=dtype).to(device)  # noqa: E731
+    kernel = lambda k: (NotImplementedError, f"\"{k}\" not implemented for 'Bool'")  # noqa: E731
+    cases = [
+        (lambda: torch.matmul(o(3), o(3)), *kernel("dot")),
+        (lambda: torch.matmul(o(2, 3), o(3)), *kernel("addmv_impl_cpu")),
+        (lambda: torch.matmul(o(2, 2, 3), o(3)), *kernel("addmv_impl_cpu")),
+        (lambda: torch.matmul(o(3), o(3, 2)), *kernel("addmm_impl_cpu_")),
+        (lambda: torch.matmul(o(2, 2, 3), o(3, 2)), *kernel("addmm_impl_cpu_")),
+        (lambda: torch.matmul(o(3, 2, 2).transpose(0, 1), o(2, 2)), *kernel("bmm")),  # no fold: a copy
+        (lambda: torch.matmul(o(3), o(2, 3, 2)), *kernel("bmm")),
+        (lambda: torch.matmul(o(1), o(5, 1, 2)), *kernel("addmv_impl_cpu")),  # [5, 2, 1] folds
+        (lambda: torch.matmul(o(2, 3), o(2, 3, 2)), *kernel("bmm")),
+        (lambda: torch.mv(o(2, 3), o(3)), *kernel("addmv_impl_cpu")),
+        (lambda: torch.bmm(o(1, 2, 3), o(1, 3, 2)), *kernel("bmm")),
+        (lambda: torch.dot(o(3), o(3)), *kernel("dot")),
+        (lambda: torch.dot(o(0), o(0)), *kernel("dot")),
+        (lambda: torch.vdot(o(3), o(3)), *kernel("dot")),
+        (lambda: torch.addmm(o(2, 2), o(2, 3), o(3, 2)), *kernel("addmm_impl_cpu_")),
+        (lambda: torch.baddbmm(o(1, 2, 2), o(1, 2, 3), o(1, 3, 2)), *kernel("baddbmm")),
+        (lambda: torch.einsum("ij,jk", o(2, 3), o(3, 2)), *kernel("bmm")),
+        (lambda: torch.tensordot(o(2, 3), o(3, 2), 1), *kernel("addmm_impl_cpu_")),
+        (lambda: torch.addmm(o(2, 2), o(2, 0), o(0, 2)), RuntimeError,
+         "result type Long can't be cast to the desired output type Bool"),
+        (lambda: torch.mv(o(2, 3, dtype=I), o(3, dtype=L)), RuntimeError,
+         "addmv input tensors must have the same dtype, but got Long, Int, and Long"),
+        (lambda: torch.matmul(o(1, dtype=I), o(5, 1, 2, dtype=L)), RuntimeError,
+         "addmv input tensors must have the same dtype, but got Int, Long, and Int"),
+        (lambda: torch.bmm(o(1, 2, 3, dtype=I), o(1, 3, 2, dtype=L)), RuntimeError,
+         "expected scalar type Int but found Long"),
+        (lambda: torch.bmm(o(1, 2, 3, dtype=I), o(1, 3, 2)), RuntimeError, "expected scalar type Int but found Bool"),
+        (lambda: torch.matmul(o(2, 2, 3, dtype=I), o(2, 3, 2, dtype=torch.float32)), RuntimeError,
+         "expected scalar type Int but found Float"),
+        (lambda: torch.matmul(o(2, 2, 0, dtype=I), o(0, 3, dtype=L)), RuntimeError,
+         "expected m1 and m2 to have the same dtype, but got: int != long int"),
+        (lambda: torch.vdot(o(3, dtype=I), o(3, dtype=L)), RuntimeError,
+         "dot : expected both vectors to have same dtype, but found Int and Long"),
+        (lambda: torch.tensordot(o(2, 3, dtype=I), o(4, 2, dtype=L), 1), RuntimeError,
+         "both inputs should have same dtype"),
+        (lambda: torch.addmm(o(2, 2, dtype=L), o(2, 3, dtype=L), o(3, 2, dtype=I)), RuntimeError,
+         "self and mat2 must have the same dtype, but got Long and Int"),
+        (lambda: torch.addmm(o(2, 2, dtype=I), o(2, 3, dtype=L), o(3, 2, dtype=I)), RuntimeError,
+         "mat1 and mat2 must have the same dtype, but got Long and Int"),
+        (lambda: torch.baddbmm(o(1, 2, 2, dtype=L), o(1, 2, 3, dtype=I), o(1, 3, 2, dtype=I)), RuntimeError,
+         "Input dtypes must be the same, got: input long int, batch1: int, batch2: int"),
+        (lambda: torch.baddbmm(o(1, 2, 2, dtype=I), o(1, 2, 3, dtype=I), o(1, 3, 2, dtype=L)), RuntimeError,
+         "expected scalar type Int but found Long"),
+    ]
+    for fn, exc, msg in cases:
+        _err(fn, exc, msg)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_empty_products(device):
+    """Products with no element or K = 0 give zeros (bool too, dot excepted); bmm's result takes
+    batch2's dtype, which it compares only when it computes."""
+    _device(device)
+    o = lambda *s, dtype=torch.float32: torch.ones(s, dtype=dtype).to(device)  # noqa: E731
+    for a, b, shape in (((2, 1, 0, 4), (5, 4, 2), (2, 5, 0, 2)), ((2, 1, 3, 0), (5, 0, 2), (2, 5, 3, 2)),
+                        ((2, 2, 0), (0, 3), (2, 2, 3)), ((2, 0), (3, 0, 2), (3, 2, 2)), ((0,), (2, 0, 3), (2, 3))):
+        for dtype in (torch.float32, torch.int64, torch.bool):
+            r = torch.matmul(o(*a, dtype=dtype), o(*b, dtype=dtype))
+            assert r.shape == shape and r.dtype == dtype and not r.cpu().to(torch.int64).any().item()
+    r = torch.tensordot(o(3, 0, 5), o(0, 5, 2))
+    assert r.shape == (3, 2) and not r.cpu().any().item()
+    for dtype in (torch.int32, torch.bool):
+        assert torch.mm(o(2, 0, dtype=dtype), o(0, 3, dtype=dtype)).dtype == dtype
+        assert torch.mv(o(2, 0, dtype=dtype), o(0, dtype=dtype)).shape == (2,)
+    assert torch.bmm(o(1, 3, 0, dtype=torch.int32), o(1, 0, 1, dtype=torch.int64)).dtype == torch.int64
+    assert torch.matmul(o(2, 2, 0, dtype=torch.int64), o(2, 0, 2, dtype=torch.int32)).dtype == torch.int32
+    assert torch.addmm(o(2, 2, dtype=torch.bool), o(2, 0, dtype=torch.bool), o(0, 2, dtype=torch.bool),
+                       beta=True).cpu().all().item()
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_product_shape_errors(device):
+    _device(device)
+    o = lambda *s: torch.ones(s).to(device)  # noqa: E731
+    _err(lambda: torch.addmm(o(2, 2), o(2, 3), o(4, 2)), RuntimeError,
+         "addmm: mat1 and mat2 shapes cannot be multiplied (2x3 and 4x2)")
+    _err(lambda: torch.addmm(o(2, 2), o(3), o(3, 2)), RuntimeError, "addmm: self must be a matrix, got 1-D tensor")
+    _err(lambda: torch.addmm(o(3, 2), o(2, 3), o(3, 2)), RuntimeError,
+         "The expanded size of the tensor (2) must match the existing size (3) at non-singleton dimension 0.  "
+         "Target sizes: [2, 2].  Tensor sizes: [3, 2]")
+    _err(lambda: torch.addmm(o(1, 2, 2), o(2, 3), o(3, 2)), RuntimeError,
+         "expand(torch.FloatTensor{[1, 2, 2]}, size=[2, 2]): the number of sizes provided (2) must be greater or "
+         "equal to the number of dimensions in the tensor (3)")
+    _err(lambda: torch.baddbmm(o(3, 2, 2), o(1, 2, 3), o(1, 3, 2)), RuntimeError,
+         "The expanded size of the tensor (1) must match the existing size (3) at non-singleton dimension 0.  "
+         "Target sizes: [1, 2, 2].  Tensor sizes: [3, 2, 2]")
+    _err(lambda: torch.bmm(o(1, 2, 3), o(3, 2)), RuntimeError, "batch2 must be a 3D tensor")
+    _err(lambda: torch.matmul(o(4), o(5, 3, 2)), RuntimeError,
+         "Expected size for first two dimensions of batch2 tensor to be: [5, 4] but got: [5, 3].")
+    _err(lambda: torch.matmul(o(2), o(5, 1, 2)), RuntimeError, "size mismatch, got input (10), mat (10x1), vec (2)")
+    _err(lambda: torch.matmul(o(3, 5, 2).transpose(0, 1), o(4, 2)), RuntimeError,
+         "Expected size for first two dimensions of batch2 tensor to be: [5, 2] but got: [5, 4].")
+    _err(lambda: torch.matmul(o(2, 2, 3), o(2, 1, 3, 4)[:, :, :2]), RuntimeError,
+         "Expected size for first two dimensions of batch2 tensor to be: [4, 3] but got: [4, 2].")
+    _err(lambda: torch.tensordot(o(2, 3), o(4, 2), 1), RuntimeError,
+         "contracted dimensions need to match, but first has size 3 in dim -1 and second has size 4 in dim 0")
+    _err(lambda: torch.tensordot(o(2, 3), o(4, 2), (1, 0)), TypeError,
+         "tensordot(): argument 'dims_self' (position 3) must be tuple of ints, not int")
+
+
+def _einsum_dtype(eq, *specs):
+    ops = [torch.ones(s, dtype=getattr(torch, d)) for s, d in specs]
+    try:
+        return str(torch.einsum(eq, *ops).dtype).rsplit(".", 1)[-1]
+    except (RuntimeError, NotImplementedError) as e:
+        return str(e)
+
+
+def test_einsum_dtypes_follow_pytorchs_contraction_order():
+    """A letter summed within one operand sums as torch.sum (int64 for integers and bool);
+    operands then meet left to right: mul when nothing is contracted (promoting), else bmm (whose
+    dtypes must agree); a dim of size 1 counts as absent."""
+    i32 = "int32"
+    cases = [
+        ("ii", [((4, 4), i32)], "int64"), ("ii->i", [((4, 4), i32)], i32), ("ij->ji", [((2, 3), "bool")], "bool"),
+        ("iij->j", [((3, 3, 2), "uint8")], "int64"), ("ij->", [((3, 1), "int8")], "int64"),
+        ("ij,jk->ik", [((3, 3), i32), ((3, 3), i32)], i32), ("ij,k->i", [((3, 3), i32), ((3,), i32)], "int64"),
+        ("ij,jk->i", [((3, 3), i32), ((3, 3), i32)], "expected scalar type Int but found Long"),
+        ("ij,j->", [((3, 3), i32), ((3,), i32)], "expected scalar type Long but found Int"),
+        ("ij,jk->ik", [((3, 1), i32), ((1, 3), i32)], i32), ("ij,jk->ik", [((3, 1), i32), ((3, 3), i32)], "int64"),
+        ("ij,jk,kl->i", [((3, 3), i32)] * 3, "expected scalar type Int but found Long"),
+        ("i,i->i", [((3,), i32), ((3,), "int64")], "int64"), ("i,i->", [((3,), "float32"), ((3,), "float64")],
+                                                              "expected scalar type Float but found Double"),
+        ("ij,jk->i", [((3, 0), i32), ((0, 2), i32)], "int64"), ("ij,jk->ik", [((3, 0), "bool"), ((0, 2), "bool")],
+                                                                 "bool"),
+        ("ij,jk->ik", [((3, 2), "bool"), ((2, 3), "bool")], "\"bmm\" not implemented for 'Bool'"),
+        ("...ij->...", [((2, 3, 3), i32)], "int64"), ("ij,ij->", [((3, 3), "float16"), ((3, 3), "float16")], "float16"),
+    ]
+    for eq, specs, want in cases:
+        assert _einsum_dtype(eq, *specs) == want, (eq, specs)
+
+
+def test_einsum_errors_match_pytorch():
+    a = torch.ones(2, 3)
+    e = "einsum(): "
+    bad_label = "in the equation string, subscripts must be in [a-zA-Z]"
+    cases = [  # (equation, operands, message), every one a RuntimeError
+        ("ij,jk->ik", [a], e + "fewer operands were provided than specified in the equation"),
+        ("ij", [a, a], e + "more operands were provided than specified in the equation"),
+        ("ij,jk,kl->il", [a, torch.ones(3, 2), torch.ones(5, 2)],
+         e + "subscript k has size 5 for operand 2 which does not broadcast with previously seen size 2"),
+        ("...i,...i->...", [torch.ones(2, 3), torch.ones(4, 3)],
+         e + "dimension 0 covered by ellipsis in operand 1has size 4 which does not broadcast with previously seen "
+         "ellipsis with size 2 for the respective dimension"),
+        ("ii->i", [a], e + "subscript i is repeated for operand 0 but the sizes don't match, 3 != 2"),
+        ("i.j->ij", [a], e + "found '.' for operand 0 that is not part of any ellipsis"),
+        ("...i...->i", [a], e + "found '.' for operand 0 for which an ellipsis was already found"),
+        ("ij->i->j", [a], e + "invalid subscript given at index 5 " + bad_label),
+        (" i j -> i1", [a], e + "invalid subscript given at index 9 " + bad_label),
+        ("...ij->......", [a], e + "found '.' for output but an ellipsis (...) was already found"),
+        ("ij->ii", [a], e + "output subscript i appears more than once in the output"),
+        ("ij->k", [a], e + "output subscript k does not appear in the equation for any input operand"),
+    ]
+    for eq, ops, msg in cases:
+        _err(lambda: torch.einsum(eq, *ops), RuntimeError, msg)
+    _err(lambda: torch.einsum("ij"), ValueError, "einsum(): must specify the equation string and at least one "
+                                                 "operand, or at least one operand and its subscripts list")
+    _err(lambda: torch.einsum(1, a), TypeError, "einsum(): argument 'equation' (position 1) must be str, not int")
+    assert torch.einsum(" i j , j k -> i k ", a, torch.ones(3, 2)).shape == (2, 2)
+    assert torch.einsum("Ab,bA", torch.ones(2, 3), torch.ones(3, 2)).shape == ()
+    assert torch.einsum("bA", torch.ones(2, 3)).shape == (3, 2)  # implicit: upper case first
+    assert torch.einsum("ij,jk->ik", a, torch.ones(1, 2)).shape == (2, 2)  # a size-1 letter broadcasts

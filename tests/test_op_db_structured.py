@@ -26,43 +26,7 @@ pytestmark = pytest.mark.filterwarnings("ignore:.*non-contiguous:UserWarning")
 # Where rustorch differs from PyTorch: the tests keep PyTorch's behaviour and are xfailed
 # (strictly: a fix makes them fail until the entry goes) for rustorch only. test -> {param id or
 # its prefix up to a "-": why}.
-_EINSUM_SUM_DTYPE = ("einsum sums a letter of one operand alone in that operand's integer dtype; "
-                     "PyTorch (as torch.sum): int64")
-RUSTORCH_DIFFERS = {
-    "test_matches_numpy": {
-        **{f"einsum_{form}-{dtype}": _EINSUM_SUM_DTYPE for form in ("trace", "repeated")
-           for dtype in ("int32", "int8", "uint8")},
-        "bincount_weights_empty_input": "bincount of no input with float32 weights gives float32 "
-                                        "zeros; PyTorch: int64 zeros",
-    },
-    "test_empty": {
-        "split_size": "split of a 0-size dim gives no piece; PyTorch: one empty piece",
-        "matmul_broadcast_batch": "matmul [2, 1, 0, 4] @ [5, 4, 2] raises 'cannot reshape tensor "
-                                  "of 0 elements into shape [-1, 0, 4]'; PyTorch: zeros "
-                                  "[2, 5, 0, 2]",
-        "tensordot": "tensordot over a 0-size contracted dim raises 'cannot reshape tensor of 0 "
-                     "elements into shape [-1, 0]'; PyTorch: zeros",
-    },
-    "test_errors": {
-        "setitem_basic-0": "message: 'The size of tensor a (4) must match the size of tensor b (2) "
-                           "...'",
-        "scatter_reduce_mean-0": "message names \"scatter_reduce\"",
-        "index_add-1": "message: 'Expected index [1, 4] to be no larger than self [2, 3] ...'",
-        "index_copy-1": "no error: a source longer than the index along dim is accepted",
-        "masked_fill-1": "a 1-D value tensor is broadcast (and fails on shape) rather than refused",
-        "masked_select-0": "message: 'masked_select only supports boolean masks, but got mask with "
-                           "dtype long int'",
-        "masked_scatter-0": "message: 'masked_scatter: expected source to have at least as many "
-                            "elements as ones in mask'",
-        "repeat-1": "message names the repeat count (-1: [-1, 1]), PyTorch the size (-2: [-2, 3])",
-        "trace-1": "no error: trace of a bool matrix returns an int64 count",
-        "bmm-2": "message names \"addmm_impl_cpu_\"",
-        "dot-1": "message names \"addmm_impl_cpu_\"",
-        "einsum_matmul-0": "message: 'einsum(): operands do not broadcast with remapped "
-                           "shapes ...'",
-        "einsum_matmul-1": "raises ValueError; PyTorch: RuntimeError",
-    },
-}
+RUSTORCH_DIFFERS = {}
 
 # wgpu combines scatter reductions with atomics, and WGSL has none of 64 bits: float64 and (but
 # for sum and mean) int64 reductions raise NotImplementedError there. spec id -> reduction.

@@ -181,3 +181,31 @@ def test_flip(device, dtype):
     with pytest.raises(RuntimeError) as e:
         torch.flip(A, [0, 0])
     assert str(e.value) == "dim 0 appears multiple times in the list of dims"
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_empty_splits_repeat_counts_and_trace_of_bool(device):
+    _dev(device)
+    z = torch.zeros(0, 3).to(device)
+    for parts in (torch.split(z, 2), z.split(1), torch.split(z, 0), torch.chunk(z, 1)):
+        assert [tuple(p.shape) for p in parts] == [(0, 3)]  # a 0-size dim: one empty piece
+    assert [tuple(p.shape) for p in torch.split(torch.zeros(3, 0).to(device), 2, 1)] == [(3, 0)]
+    assert [tuple(p.shape) for p in torch.chunk(z, 3)] == [(0, 3)] * 3
+
+    def err(fn, exc, msg):
+        with pytest.raises(exc) as e:
+            fn()
+        assert str(e.value) == msg
+
+    err(lambda: torch.split(torch.tensor(1.0).to(device), 1), RuntimeError,
+        "split expects at least a 1-dimensional tensor")
+    x = torch.zeros(2, 3).to(device)
+    # the negative size named is the result's (count times size), the first one found
+    err(lambda: x.repeat(-1, 1), RuntimeError, "Trying to create tensor with negative dimension -2: [-2, 3]")
+    err(lambda: x.repeat(-2, -3), RuntimeError, "Trying to create tensor with negative dimension -4: [-4, -9]")
+    err(lambda: x.repeat(2, -1, 1), RuntimeError, "Trying to create tensor with negative dimension -2: [2, -2, 3]")
+    err(lambda: torch.tile(x, (-1, 1)), RuntimeError, "Trying to create tensor with negative dimension -2: [-2, 3]")
+    assert z.repeat(-1, 1).shape == (0, 3)  # -1 copies of nothing are nothing
+    b = torch.ones(3, 3, dtype=torch.bool).to(device)
+    for fn in (lambda: torch.trace(b), lambda: b.trace(), lambda: torch.trace(b[0])):
+        err(fn, NotImplementedError, "\"trace\" not implemented for 'Bool'")

@@ -512,3 +512,71 @@ def test_histc_errors(device):
         torch.histc(x, bins=3, min=3, max=1)
     with pytest.raises(RuntimeError, match=r"torch.histc: range of \[1, inf\] is not finite"):
         torch.histc(x, bins=3, min=1, max=math.inf)
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_bincount_of_no_input_is_int64(device):
+    """No input: int64 zeros of minlength, whatever the weights (PyTorch does not look at them)."""
+    _dev(device)
+    empty = torch.tensor([], dtype=torch.int64).to(device)
+    for wd in ("float32", "float64", "float16", "int64", "bool"):
+        got = torch.bincount(empty, torch.tensor([]).to(getattr(torch, wd)).to(device), minlength=3)
+        assert dtype_name(got.dtype) == "int64" and got.cpu().tolist() == [0, 0, 0]
+    got = torch.bincount(empty, torch.tensor([1.0, 2.0]).to(device), minlength=2)
+    assert dtype_name(got.dtype) == "int64" and got.cpu().tolist() == [0, 0]
+    with pytest.raises(RuntimeError, match="minlength should be >= 0"):
+        torch.bincount(torch.zeros(2, 2, dtype=torch.int64).to(device), minlength=-1)
+
+
+def test_sort_and_argsort_signatures():
+    """With stable=, PyTorch binds (input, *, stable, dim, descending): dim and descending must be
+    keywords; without, (input, dim, descending). Calls that fit neither raise its TypeError."""
+    x = torch.tensor([[3.0, 1.0], [2.0, 4.0]])
+    want = x.sort(dim=0, descending=True, stable=True).values.tolist()
+    assert want == [[3.0, 4.0], [2.0, 1.0]]
+    assert torch.sort(x, 0, True).values.tolist() == want
+    assert x.sort(0, True).values.tolist() == want
+    assert torch.sort(x, torch.tensor(0), True).values.tolist() == want  # a 0-d integer tensor is an int
+    assert x.sort(stable=None, dim=0, descending=True).values.tolist() == want
+    assert torch.argsort(x, dim=0, descending=True, stable=True).tolist() == [[0, 1], [1, 0]]
+    assert x.argsort(0, True).tolist() == [[0, 1], [1, 0]]
+
+    def err(fn, msg):
+        with pytest.raises(TypeError) as e:
+            fn()
+        assert str(e.value) == msg
+
+    err(lambda: x.sort(0, descending=True, stable=True),
+        "sort() takes from 1 to 0 positional arguments but 1 were given")
+    err(lambda: x.sort(0, True, stable=True), "sort() takes from 1 to 0 positional arguments but 2 were given")
+    err(lambda: torch.sort(x, 0, True, stable=True, out=(torch.empty(2, 2), torch.empty(2, 2, dtype=torch.int64))),
+        "sort() takes from 2 to 1 positional arguments but 3 were given")
+    err(lambda: torch.argsort(x, 0, True, stable=True),
+        "argsort() takes from 2 to 1 positional arguments but 3 were given")
+    err(lambda: x.argsort(0, True, stable=True), "argsort() takes from 1 to 0 positional arguments but 2 were given")
+    err(lambda: x.sort(dim=0, descending=True, foo=1), 'sort() missing 1 required positional arguments: "stable"')
+    err(lambda: x.sort(dim=0, descending=1, stable=True), "sort(): argument 'descending' must be bool, not int")
+    err(lambda: x.sort(dim=0, stable=True, descending=None), "sort(): argument 'descending' must be bool, not NoneType")
+    err(lambda: x.sort(dim=0, dim2=0, stable=True), "sort() got an unexpected keyword argument 'dim2'")
+    err(lambda: torch.sort(dim=0), 'sort() missing 1 required positional arguments: "input"')
+    err(lambda: torch.sort([1, 2]), "sort(): argument 'input' (position 1) must be Tensor, not list")
+    sigs = " * (*, bool stable, int dim = -1, bool descending = False)\n * (int dim = -1, bool descending = False)\n"
+    head = "sort() received an invalid combination of arguments - got "
+    err(lambda: x.sort(True), head + "(bool), but expected one of:\n" + sigs)
+    err(lambda: x.sort(0, stable=None), head + "(int, stable=NoneType), but expected one of:\n" + sigs
+        + "      didn't match because some of the keywords were incorrect: stable\n")
+    err(lambda: x.sort(0, 1), head + "(int, int), but expected one of:\n" + sigs
+        + "      didn't match because some of the arguments have invalid types: (!int!, !int!)\n")
+    err(lambda: x.sort(0, True, True, True), head + "(int, bool, bool, bool), but expected one of:\n"
+        " * (*, bool stable, int dim = -1, bool descending = False)\n"
+        "      didn't match because some of the arguments have invalid types: (!int!, bool, !bool!, !bool!)\n"
+        " * (int dim = -1, bool descending = False)\n")
+    err(lambda: x.sort(foo=1), head + "(foo=int, ), but expected one of:\n" + sigs)
+    err(lambda: torch.sort(x, 0, True, stable=True), head + "(Tensor, int, bool, stable=bool), but expected one of:\n"
+        " * (Tensor input, *, bool stable, int dim = -1, bool descending = False, tuple of Tensors out = None)\n"
+        " * (Tensor input, int dim = -1, bool descending = False, *, tuple of Tensors out = None)\n")
+    err(lambda: torch.argsort(x, 0, stable=True), "argsort() received an invalid combination of arguments - got "
+        "(Tensor, int, stable=bool), but expected one of:\n"
+        " * (Tensor input, *, bool stable, int dim = -1, bool descending = False, Tensor out = None)\n"
+        " * (Tensor input, int dim = -1, bool descending = False)\n"
+        "      didn't match because some of the keywords were incorrect: stable\n")
