@@ -15,8 +15,7 @@ _NP_OF = {d.name: d._np for d in _dtype.ALL}
 
 
 def _check_grad(requires_grad):
-    if requires_grad:
-        raise NotImplementedError("requires_grad=True needs autograd, which is not implemented yet")
+    """requires_grad=True is applied by the wrapper autograd puts around each creation function."""
 
 
 def from_numpy(ndarray):

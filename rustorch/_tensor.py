@@ -122,7 +122,10 @@ class Tensor:
     tensor([4., 6.])
     """
 
-    __slots__ = ("_c", "__weakref__")
+    # _c: the native handle. The others are autograd's, set only on GradTensor instances (see
+    # rustorch/autograd/graph.py): _fn grad_fn, _out its output index, _rg requires grad (leaves), _g
+    # .grad, _hooks tensor hooks, _acc the leaf's AccumulateGrad (weak).
+    __slots__ = ("_c", "_fn", "_out", "_rg", "_g", "_hooks", "_acc", "__weakref__")
 
     def __init__(self, *args, **kwargs):
         raise TypeError("use rustorch.tensor(data) or a creation function to make a Tensor")
@@ -207,9 +210,19 @@ class Tensor:
     def requires_grad(self):
         return False
 
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
     @property
     def grad(self):
         return None
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            _to_grad(self, False)
+            self.grad = value
 
     @property
     def is_leaf(self):
@@ -218,6 +231,23 @@ class Tensor:
     @property
     def grad_fn(self):
         return None
+
+    def requires_grad_(self, requires_grad=True):
+        """Marks a leaf as requiring grad: ops on it are recorded and ``backward`` fills its ``.grad``."""
+        if requires_grad:
+            if not (self.dtype.is_floating_point or self.dtype.is_complex):
+                raise RuntimeError("only Tensors of floating point dtype can require gradients")
+            _to_grad(self, True)
+        return self
+
+    def retain_grad(self):
+        raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+
+    def register_hook(self, hook):
+        raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+
+    def detach_(self):
+        return self
 
     # ---- conversion ------------------------------------------------------------
     def to(self, *args, **kwargs):
@@ -322,7 +352,7 @@ class Tensor:
 
     def _values(self):
         """Values as numpy, for printing and conversion (bfloat16 widened to float32)."""
-        t = self.cpu()
+        t = (self.detach() if self.__class__ is not Tensor else self).cpu()
         return t.float().numpy() if t._c.dtype == "bfloat16" else t.numpy()
 
     def tolist(self):
@@ -373,6 +403,10 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self, *, tensor_contents=None):
+        if self.__class__ is GradTensor:
+            fn = self._fn
+            return format_tensor(self._values(), self._c.dtype, self._c.device,
+                                 type(fn).__name__ if fn is not None else None, self._rg)
         return format_tensor(self._values(), self._c.dtype, self._c.device)
 
     __str__ = __repr__
@@ -525,6 +559,125 @@ class Tensor:
         if self._c.dtype == "bool":
             return _wrap(_C.unary("logical_not", self._c))
         return _wrap(_C.unary("bitwise_not", self._c))
+
+
+def _to_grad(t, requires_grad):
+    """Makes plain tensor ``t`` a GradTensor leaf (requiring grad or not)."""
+    if t.__class__ is not GradTensor:
+        t.__class__ = GradTensor
+        t._fn = None
+        t._out = 0
+        t._g = None
+        t._hooks = None
+        t._acc = None
+    t._rg = requires_grad
+
+
+class GradTensor(Tensor):
+    """A tensor autograd tracks: a leaf that requires grad, an op's output (``grad_fn``), or a tensor
+    holding a ``.grad``. Same storage model as Tensor; the differentiable ops are recorded on it."""
+
+    __slots__ = ()
+
+    @property
+    def requires_grad(self):
+        return self._fn is not None or self._rg
+
+    @requires_grad.setter
+    def requires_grad(self, flag):
+        self.requires_grad_(flag)
+
+    @property
+    def grad(self):
+        if self._fn is not None and self._g is None:
+            import warnings
+
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor.", UserWarning, stacklevel=2)
+        return self._g
+
+    @grad.setter
+    def grad(self, value):
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(f"assigned grad has data of a different size")
+        self._g = value
+
+    @grad.deleter
+    def grad(self):
+        self._g = None
+
+    @property
+    def is_leaf(self):
+        return self._fn is None
+
+    @property
+    def grad_fn(self):
+        return self._fn
+
+    def requires_grad_(self, requires_grad=True):
+        if self._fn is not None:
+            if not requires_grad:
+                raise RuntimeError("you can only change requires_grad flags of leaf variables. If you want to use a "
+                                   "computed variable in a subgraph that doesn't require differentiation use "
+                                   "var_no_grad = var.detach().")
+            return self
+        if requires_grad and not (self.dtype.is_floating_point or self.dtype.is_complex):
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
+        self._rg = builtins.bool(requires_grad)
+        return self
+
+    def retain_grad(self):
+        """Keeps this non-leaf's gradient in ``.grad`` during backward."""
+        if self._fn is None:
+            if not self._rg:
+                raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+            return
+        import weakref
+
+        node = self._fn
+        if node._retain is None:
+            node._retain = {}
+        node._retain[self._out] = weakref.ref(self)
+
+    def register_hook(self, hook):
+        """``hook(grad)`` runs when this tensor's gradient is computed; it may return a replacement."""
+        from .autograd.graph import _Handle
+
+        if self._fn is None:
+            if not self._rg:
+                raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+            if self._hooks is None:
+                self._hooks = []
+            self._hooks.append(hook)
+            return _Handle(self._hooks, hook)
+        return self._fn._add_pre(self._out, hook)
+
+    def numpy(self, *, force=False):
+        if self.requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self.detach().numpy(force=force)
+
+    def __array__(self, dtype=None, copy=None):
+        if self.requires_grad:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead.")
+        return self.detach().__array__(dtype, copy)
+
+    def detach_(self):
+        """Makes this tensor a leaf that does not require grad, in place."""
+        self._fn = None
+        self._rg = False
+        return self
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None):
+        """Computes the gradient of this tensor with respect to the leaves, adding it into their ``.grad``."""
+        from .autograd import backward
+
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
 
 def _binary_dunders(code):

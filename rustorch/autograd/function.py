@@ -1,0 +1,106 @@
+"""Custom differentiable functions: subclass ``Function`` with static ``forward(ctx, ...)`` and
+``backward(ctx, *grads)``, call ``MyFn.apply(...)``."""
+
+from .._tensor import GradTensor, Tensor, _wrap
+from .grad_mode import _state
+from .graph import _FREED
+from .record import _needs, record
+
+
+class FunctionCtx:
+    """The ``ctx`` of a custom Function: what ``forward`` keeps for ``backward``."""
+
+    def __init__(self):
+        self._saved = ()
+        self._versions = ()
+        self._freed = False
+        self.needs_input_grad = ()
+        self._non_diff = set()
+        self.materialize_grads = True
+
+    def save_for_backward(self, *tensors):
+        self._saved = tuple(tensors)
+        self._versions = tuple(t._version if isinstance(t, Tensor) else None for t in tensors)
+
+    @property
+    def saved_tensors(self):
+        if self._freed:
+            raise RuntimeError(_FREED)
+        for t, v in zip(self._saved, self._versions):
+            if isinstance(t, Tensor) and t._version != v:
+                raise RuntimeError("one of the variables needed for gradient computation has been modified by an "
+                                   f"inplace operation: is at version {t._version}; expected version {v} instead.")
+        return self._saved
+
+    def mark_non_differentiable(self, *tensors):
+        self._non_diff.update(id(t) for t in tensors)
+
+    def mark_dirty(self, *tensors):
+        pass
+
+    def set_materialize_grads(self, value):
+        self.materialize_grads = bool(value)
+
+
+class Function:
+    """Base class of custom autograd functions.
+
+    >>> class Square(rustorch.autograd.Function):
+    ...     @staticmethod
+    ...     def forward(ctx, x):
+    ...         ctx.save_for_backward(x)
+    ...         return x * x
+    ...     @staticmethod
+    ...     def backward(ctx, g):
+    ...         (x,) = ctx.saved_tensors
+    ...         return 2 * x * g
+    >>> x = rustorch.tensor([3.0], requires_grad=True)
+    >>> Square.apply(x).backward(); x.grad
+    tensor([6.])
+    """
+
+    @staticmethod
+    def forward(ctx, *args, **kwargs):
+        raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise NotImplementedError("You must implement either the backward or vjp method for your custom "
+                                  "autograd.Function to use it with backward mode AD.")
+
+    @classmethod
+    def apply(cls, *args, **kwargs):
+        ctx = FunctionCtx()
+        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
+        tracked = _state.enabled and _needs(args, {})
+        prev = _state.enabled
+        _state.enabled = False
+        try:
+            out = cls.forward(ctx, *args, **kwargs)
+        finally:
+            _state.enabled = prev
+        if not tracked:
+            return out
+        single = not isinstance(out, tuple)
+        outs = (out,) if single else out
+        # An input returned as is becomes a new tensor sharing its memory (its own grad_fn).
+        outs = tuple(_wrap(o._c) if any(o is a for a in args) else o for o in outs)
+        tensor_pos = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
+
+        def formula(c, *grads):
+            res = cls.backward(ctx, *grads)
+            ctx._freed = c.extra.get("retain") is False
+            if not isinstance(res, tuple):
+                res = (res,)
+            if len(res) != len(args):
+                raise RuntimeError(f"function {cls.__name__}Backward returned an incorrect number of gradients "
+                                   f"(expected {len(args)}, got {len(res)})")
+            return tuple(res[i] for i in tensor_pos)
+
+        nondiff = [o for o in outs if isinstance(o, Tensor) and id(o) in ctx._non_diff]
+        record(f"{cls.__name__}Backward", formula, args, {}, outs)
+        for o in nondiff:
+            if o.__class__ is GradTensor:
+                o._fn = None
+                o._rg = False
+        return outs[0] if single else outs

@@ -1,0 +1,316 @@
+"""The recorded graph and the engine that differentiates it.
+
+A tensor that requires grad, or that an op recorded, is an instance of ``GradTensor`` (a subclass of
+``Tensor`` with no state of its own: the autograd slots live on ``Tensor``, unset on plain tensors), so
+code that never asks for gradients pays nothing: the plain ``Tensor`` operators stay as they were, and
+Python hands ``plain + grad`` to ``GradTensor.__radd__`` first (a subclass's reflected operator wins).
+
+Each recorded op is a ``Node`` (the tensor's ``grad_fn``): the edges to the nodes of its inputs
+(``next_functions``), the inputs' shapes and dtypes (the engine sums a broadcast gradient down to its
+input's shape and casts it to its dtype, once, here), and a context holding what the op's derivative
+needs (saved tensors with their versions, checked when used). Leaves that require grad feed an
+``AccumulateGrad`` node, which adds into ``.grad``.
+"""
+
+import weakref
+
+from .grad_mode import _state
+
+
+class SavedTensorError(RuntimeError):
+    pass
+
+
+_FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
+          "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
+          "or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time "
+          "or if you need to access saved tensors after calling backward.")
+
+
+def _describe(t):
+    from .._dtype import TORCH_NAME
+
+    shape = ", ".join(str(s) for s in t.shape)
+    return f"[torch.{TORCH_NAME[t.dtype.name]}Tensor [{shape}]]"
+
+
+class Ctx:
+    """What a derivative sees: ``saved`` (tensors, checked against their versions when read), ``args``
+    and ``kwargs`` of the call (tensors not saved are None), and ``needs`` (which inputs need a grad)."""
+
+    __slots__ = ("_saved", "_versions", "args", "kwargs", "needs", "node", "extra")
+
+    def saved(self, i):
+        s = self._saved
+        if s is None:
+            raise RuntimeError(_FREED)
+        t = s[i]
+        if hasattr(t, "_c") and t._version != self._versions[i]:
+            node = self.node
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an inplace operation: "
+                f"{_describe(t)}, which is output 0 of {type(node).__name__}, is at version {t._version}; expected "
+                f"version {self._versions[i]} instead. Hint: the backtrace further above shows the operation that "
+                "failed to compute its gradient. The variable in question was changed in there or anywhere later. "
+                "Good luck!")
+        return t
+
+
+class Node:
+    """A recorded op (``grad_fn``). Subclasses are named as PyTorch names them (``AddBackward0``...)."""
+
+    __slots__ = ("_next", "_meta", "_formula", "ctx", "_pre", "_retain", "_nout", "_hooks", "__weakref__")
+
+    @property
+    def next_functions(self):
+        return tuple((n, i) for n, i in self._next)
+
+    def name(self):
+        return type(self).__name__
+
+    def register_hook(self, hook):
+        """``hook(grad_inputs, grad_outputs)`` after this node ran."""
+        if self._hooks is None:
+            self._hooks = []
+        self._hooks.append(hook)
+        return _Handle(self._hooks, hook)
+
+    def register_prehook(self, hook):
+        """``hook(grad_outputs)`` before this node runs; may return replacement grads."""
+        return self._add_pre(None, hook)
+
+    def _add_pre(self, out_nr, hook):
+        if self._pre is None:
+            self._pre = []
+        entry = (out_nr, hook)
+        self._pre.append(entry)
+        return _Handle(self._pre, entry)
+
+    def apply(self, grads):
+        ctx = self.ctx
+        if ctx is None:
+            raise RuntimeError(_FREED)
+        ctx.node = self  # for the formula's saved outputs; dropped after (no node <-> ctx cycle)
+        try:
+            return self._formula(ctx, *grads)
+        finally:
+            ctx.node = None
+
+    def __repr__(self):
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
+
+
+class AccumulateGrad(Node):
+    """Adds the incoming gradient into a leaf's ``.grad``."""
+
+    __slots__ = ("variable",)
+
+    def apply(self, grads):
+        return ()
+
+
+class _Handle:
+    """What ``register_hook`` returns: ``remove()`` takes the hook out."""
+
+    def __init__(self, hooks, entry):
+        self._hooks, self._entry = hooks, entry
+
+    def remove(self):
+        try:
+            self._hooks.remove(self._entry)
+        except ValueError:
+            pass
+
+
+_CLASSES = {}
+
+
+def node_class(name):
+    """The Node subclass called ``name`` (one per op, made once)."""
+    cls = _CLASSES.get(name)
+    if cls is None:
+        cls = _CLASSES[name] = type(name, (Node,), {"__slots__": ()})
+    return cls
+
+
+def grad_accumulator(t):
+    """The AccumulateGrad node of leaf ``t`` (one per leaf, held weakly by the leaf)."""
+    ref = t._acc
+    acc = ref() if ref is not None else None
+    if acc is None:
+        acc = AccumulateGrad()
+        acc._next, acc._meta, acc._formula, acc.ctx = (), (), None, None
+        acc._pre = acc._retain = acc._hooks = None
+        acc._nout = 1
+        acc.variable = t
+        t._acc = weakref.ref(acc)
+    return acc
+
+
+def edge(t):
+    """(node, output index) that a gradient for tensor ``t`` flows into; (None, 0) when none."""
+    if t.__class__ is not _GT[0]:
+        return (None, 0)
+    fn = t._fn
+    if fn is not None:
+        return (fn, t._out)
+    if t._rg:
+        return (grad_accumulator(t), 0)
+    return (None, 0)
+
+
+_GT = [None]  # GradTensor, set by the tensor module (a cycle of imports otherwise)
+
+
+def _sum_to(g, shape):
+    """``g`` summed down to ``shape`` (the reverse of broadcasting)."""
+    shape = tuple(shape)
+    if tuple(g.shape) == shape:
+        return g
+    lead = g.dim() - len(shape)
+    dims = list(range(lead)) + [lead + i for i, s in enumerate(shape) if s == 1 and g.shape[lead + i] != 1]
+    if dims:
+        g = g.sum(dims, keepdim=True)
+    return g.reshape(shape) if lead or tuple(g.shape) != shape else g
+
+
+def _fit(g, meta):
+    shape, dtype = meta
+    if tuple(g.shape) != shape:
+        g = _sum_to(g, shape)
+    if g.dtype is not dtype:
+        g = g.to(dtype)
+    return g
+
+
+def _add(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return a + b
+
+
+def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumulate=True, allow_unused=False):
+    """Differentiates from ``roots`` (tensors) seeded with ``grads``. ``accumulate``: add into the leaves'
+    ``.grad`` (``backward``; only the leaves in ``inputs`` when given); else return the gradients of
+    ``inputs`` (``autograd.grad``)."""
+    from ..autograd.grad_mode import _state as mode
+
+    GT = _GT[0]
+    # Where each root's gradient enters the graph.
+    start = []
+    for t, g in zip(roots, grads):
+        if t.__class__ is not GT or not (t._fn is not None or t._rg):
+            raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
+        start.append((edge(t), g))
+    # Capture points for autograd.grad / backward(inputs=...).
+    targets = {}
+    if inputs is not None:
+        for k, t in enumerate(inputs):
+            if t.__class__ is not GT or not (t._fn is not None or t._rg):
+                raise RuntimeError("One of the differentiated Tensors does not require grad")
+            targets.setdefault(edge(t), []).append(k)
+    # Dependencies: how many edges lead into each node from the part of the graph reached.
+    deps = {}
+    seen = set()
+    stack = [e[0] for e, _ in start]
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        for nxt, _ in n._next:
+            if nxt is not None:
+                deps[nxt] = deps.get(nxt, 0) + 1
+                stack.append(nxt)
+    buffers = {}
+    for (n, i), g in start:
+        buf = buffers.setdefault(n, [None] * n._nout)
+        buf[i] = _add(buf[i], g)
+    ready = [n for n in {id(e[0]): e[0] for e, _ in start}.values() if deps.get(n, 0) == 0]
+    captured = [None] * (len(inputs) if inputs is not None else 0)
+    prev = mode.enabled
+    mode.enabled = bool(create_graph)
+    try:
+        while ready:
+            node = ready.pop()
+            g = buffers.pop(node, None) or [None] * node._nout
+            if node._pre:
+                for out_nr, hook in list(node._pre):
+                    if out_nr is None:
+                        r = hook(tuple(g))
+                        if r is not None:
+                            g = list(r)
+                    elif g[out_nr] is not None:
+                        r = hook(g[out_nr])
+                        if r is not None:
+                            g[out_nr] = r
+            if node._retain:
+                for out_nr, ref in node._retain.items():
+                    t = ref()
+                    if t is not None and g[out_nr] is not None:
+                        gg = g[out_nr] if create_graph else g[out_nr].detach()
+                        t._g = gg if t._g is None else t._g + gg
+            if targets:
+                for out_nr in range(node._nout):
+                    for k in targets.get((node, out_nr), ()):
+                        captured[k] = _add(captured[k], g[out_nr])
+            if isinstance(node, AccumulateGrad):
+                if accumulate and g[0] is not None and (inputs is None or (node, 0) in targets):
+                    _accumulate(node.variable, g[0], create_graph)
+                continue
+            if all(x is None for x in g):
+                outs = [None] * len(node._next)
+            else:
+                if any(x is None for x in g):
+                    g = [x if x is not None else _zeros_for(node, i) for i, x in enumerate(g)]
+                outs = node.apply(g)
+                if node._hooks:
+                    for hook in node._hooks:
+                        hook(tuple(outs), tuple(g))
+            if not retain_graph:
+                node.ctx = None
+            for (nxt, i), meta, gi in zip(node._next, node._meta, outs):
+                if nxt is None:
+                    continue
+                if gi is not None:
+                    gi = _fit(gi, meta)
+                    buf = buffers.setdefault(nxt, [None] * nxt._nout)
+                    buf[i] = _add(buf[i], gi)
+                deps[nxt] -= 1
+                if deps[nxt] == 0:
+                    ready.append(nxt)
+    finally:
+        mode.enabled = prev
+    if inputs is not None and not accumulate:
+        for k, c in enumerate(captured):
+            if c is None and not allow_unused:
+                raise RuntimeError(f"The differentiated Tensor at index {k} appears to not have been used in the "
+                                   "graph. Set allow_unused=True if this is the desired behavior.")
+        return tuple(c if c is None or create_graph else c.detach() for c in captured)
+    return None
+
+
+def _zeros_for(node, i):
+    from .._creation import zeros
+
+    shape, dtype, device = node.ctx.extra["outs"][i]
+    return zeros(shape, dtype=dtype, device=device)
+
+
+def _accumulate(t, g, create_graph):
+    if t._hooks:
+        for hook in list(t._hooks):
+            r = hook(g)
+            if r is not None:
+                g = r
+    if not create_graph:
+        g = g.detach()
+    if t._g is None:
+        # A fresh tensor of its own: the incoming gradient may be shared with other leaves or be a view.
+        t._g = g if create_graph else g.clone()
+    elif create_graph or t._g.__class__ is _GT[0]:
+        t._g = t._g + g
+    else:
+        t._g.add_(g)

@@ -1,0 +1,133 @@
+"""Recording ops: the wrapper every differentiable entry point is replaced by.
+
+``recorded(name, impl, formula, save)`` returns a function that calls ``impl`` unchanged when grad mode is
+off or no argument requires grad (one pass over the arguments), and otherwise runs ``impl`` without
+recording, then makes its floating outputs ``GradTensor``s whose ``grad_fn`` is a new ``name`` node. The
+node keeps the arguments the formula needs (``save``: positions, or ``"out"`` for the outputs) with their
+versions; the others are dropped, so the graph holds no more than the derivative uses.
+
+``formula(ctx, *grads)`` returns one gradient (or None) per tensor argument, in order: positional
+arguments (tensors inside list arguments in their places), then keyword arguments.
+"""
+
+import functools
+
+from .._tensor import GradTensor, Tensor, _wrap
+from .graph import Ctx, edge, node_class
+from .grad_mode import _state
+
+_T = Tensor
+
+
+def _tensors(args, kwargs):
+    """The tensor arguments in order (list arguments flattened)."""
+    out = []
+    for a in args:
+        if isinstance(a, _T):
+            out.append(a)
+        elif isinstance(a, (list, tuple)):
+            out.extend(x for x in a if isinstance(x, _T))
+    for a in kwargs.values():
+        if isinstance(a, _T):
+            out.append(a)
+    return out
+
+
+def _needs(args, kwargs):
+    for a in args:
+        if a.__class__ is GradTensor and (a._fn is not None or a._rg):
+            return True
+        if isinstance(a, (list, tuple)):
+            for x in a:
+                if x.__class__ is GradTensor and (x._fn is not None or x._rg):
+                    return True
+    for a in kwargs.values():
+        if a.__class__ is GradTensor and (a._fn is not None or a._rg):
+            return True
+    return False
+
+
+def make_output(t, node, nr):
+    """``t`` becomes output ``nr`` of ``node``."""
+    t.__class__ = GradTensor
+    t._fn = node
+    t._out = nr
+    t._rg = False
+    t._g = None
+    t._hooks = None
+    t._acc = None
+    return t
+
+
+def _differentiable(t):
+    return isinstance(t, _T) and t.dtype.is_floating_point
+
+
+def record(name, formula, args, kwargs, result, save=(), extra=None):
+    """Attaches a ``name`` node computing ``formula`` to ``result`` (a tensor or a tuple of them).
+    ``name`` may be a function of (args, kwargs) (ops whose node name depends on the call)."""
+    tin = _tensors(args, kwargs)
+    if callable(name):
+        name = name(args, kwargs)
+    node = node_class(name)()
+    node._next = [edge(t) for t in tin]
+    node._meta = [(tuple(t.shape), t.dtype) for t in tin]
+    node._formula = formula
+    node._pre = node._retain = node._hooks = None
+    outs = result if isinstance(result, tuple) else (result,)
+    node._nout = len(outs)
+    ctx = Ctx()
+    keep = set(save)
+    ctx.args = tuple(a if not isinstance(a, _T) or i in keep else None for i, a in enumerate(args))
+    ctx.kwargs = kwargs
+    ctx._saved = [a if i in keep else None for i, a in enumerate(args)]
+    ctx._versions = [a._version if isinstance(a, _T) and i in keep else 0 for i, a in enumerate(args)]
+    ctx.needs = tuple(e[0] is not None for e in node._next)
+    ctx.node = None
+    ctx.extra = {"outs": [(tuple(o.shape), o.dtype, o.device) if isinstance(o, _T) else None for o in outs],
+                 "in": node._meta, "tensor_args": tuple(isinstance(a, _T) for a in args),
+                 "device": tin[0].device if tin else None}
+    if extra:
+        ctx.extra.update(extra)
+    if "out" in keep:
+        ctx.extra["out"] = [(o._c, o._version) if isinstance(o, _T) else None for o in outs]
+    node.ctx = ctx
+    for nr, o in enumerate(outs):
+        if _differentiable(o):
+            make_output(o, node, nr)
+    return result
+
+
+def recorded(name, impl, formula, save=(), extra=None):
+    """``impl`` wrapped: recorded as a ``name`` node when grad mode is on and an argument requires grad."""
+
+    def call(*args, **kwargs):
+        if not _state.enabled or not _needs(args, kwargs):
+            return impl(*args, **kwargs)
+        if kwargs.get("out") is not None:
+            raise RuntimeError(f"{getattr(impl, '__name__', name)}(): functions with out=... arguments don't support "
+                               "automatic differentiation, but one of the arguments requires grad.")
+        _state.enabled = False
+        try:
+            result = impl(*args, **kwargs)
+        finally:
+            _state.enabled = True
+        if any(result is a for a in args):
+            return result  # the op returned its input itself (contiguous() of a contiguous tensor)
+        return record(name, formula, args, kwargs, result, save, extra)
+
+    functools.update_wrapper(call, impl)  # name, docstring, module (doctests find it), __wrapped__
+    return call
+
+
+def saved_out(ctx, k=0):
+    """Output ``k`` of the node, as the formula may use it (with its grad_fn when recording a backward)."""
+    c, version = ctx.extra["out"][k]
+    if c.version != version:
+        raise RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an inplace operation: "
+            f"output {k} of {type(ctx.node).__name__} is at version {c.version}; expected version {version} instead.")
+    t = _wrap(c)
+    if _state.enabled and ctx.node is not None and t.dtype.is_floating_point:
+        make_output(t, ctx.node, k)
+    return t
