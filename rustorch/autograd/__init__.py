@@ -19,9 +19,15 @@ def _as_list(x):
     return list(x)
 
 
-def _seed(outputs, grad_outputs, fn):
-    from .._creation import ones_like
+def _ones_like(t):
+    from .._tensor import _wrap
+    from .. import _C
 
+    return _wrap(_C.full(list(t._c.shape), 1, t._c.dtype, t._c.device))
+
+
+def _seed(outputs, grad_outputs, fn):
+    ones_like = _ones_like
     grads = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
     if len(grads) != len(outputs):
         raise RuntimeError(f"grad can be implicitly created only for scalar outputs" if not grads else

@@ -738,7 +738,9 @@ def install():
     for py, n in (("add", "add"), ("sub", "sub"), ("mul", "mul"), ("truediv", "div"), ("pow", "pow"),
                   ("mod", "remainder")):
         rec = recs[n]
-        setattr(GradTensor, f"__{py}__", rec)
+        # The forward operator records around Tensor's own (the fastest path to the native op).
+        node, formula, save = binary[n]
+        setattr(GradTensor, f"__{py}__", recorded(node, Tensor.__dict__[f"__{py}__"], formula, save))
         setattr(GradTensor, f"__r{py}__", _reflected(rec))
         _inplace(f"__i{py}__", rec)
     for n in ("floor_divide",):
@@ -791,7 +793,7 @@ def install():
     GradTensor.mT = property(lambda self: self.transpose(-2, -1))
     GradTensor.__getitem__ = recorded("IndexBackward0", Tensor.__getitem__, _getitem_grad, (1,))
     for n in ("to", "float", "double", "half", "bfloat16", "cpu", "type"):
-        _op(n, "ToCopyBackward0", _to_grad, function=False)
+        _op(n, "ToCopyBackward0", _to_grad, extra={"device": None}, function=False)
 
     from .. import _linalg
 

@@ -176,9 +176,10 @@ def _sum_to(g, shape):
 
 def _fit(g, meta):
     shape, dtype = meta
-    if tuple(g.shape) != shape:
+    c = g._c
+    if c.shape != shape:
         g = _sum_to(g, shape)
-    if g.dtype is not dtype:
+    if c.dtype != dtype.name:
         g = g.to(dtype)
     return g
 
@@ -195,8 +196,7 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
     """Differentiates from ``roots`` (tensors) seeded with ``grads``. ``accumulate``: add into the leaves'
     ``.grad`` (``backward``; only the leaves in ``inputs`` when given); else return the gradients of
     ``inputs`` (``autograd.grad``)."""
-    from ..autograd.grad_mode import _state as mode
-
+    mode = _state
     GT = _GT[0]
     # Where each root's gradient enters the graph.
     start = []

@@ -13,7 +13,8 @@ arguments (tensors inside list arguments in their places), then keyword argument
 import functools
 
 from .._tensor import GradTensor, Tensor, _wrap
-from .graph import Ctx, edge, node_class
+from .._dtype import _BY_NAME as _DT
+from .graph import Ctx, grad_accumulator, node_class
 from .grad_mode import _state
 
 _T = Tensor
@@ -59,41 +60,63 @@ def make_output(t, node, nr):
     return t
 
 
-def _differentiable(t):
-    return isinstance(t, _T) and t.dtype.is_floating_point
+_FLOATS = frozenset(("float32", "float64", "float16", "bfloat16"))
 
 
 def record(name, formula, args, kwargs, result, save=(), extra=None):
     """Attaches a ``name`` node computing ``formula`` to ``result`` (a tensor or a tuple of them).
-    ``name`` may be a function of (args, kwargs) (ops whose node name depends on the call)."""
+    ``name`` may be a function of (args, kwargs) (ops whose node name depends on the call).
+    (The per-op cost of autograd: kept to plain loops and native fields.)"""
     tin = _tensors(args, kwargs)
     if callable(name):
         name = name(args, kwargs)
     node = node_class(name)()
-    node._next = [edge(t) for t in tin]
-    node._meta = [(tuple(t.shape), t.dtype) for t in tin]
+    nxt, meta = [], []
+    for t in tin:
+        c = t._c
+        meta.append((c.shape, _DT[c.dtype]))
+        if t.__class__ is GradTensor:
+            fn = t._fn
+            if fn is not None:
+                nxt.append((fn, t._out))
+            elif t._rg:
+                nxt.append((grad_accumulator(t), 0))
+            else:
+                nxt.append((None, 0))
+        else:
+            nxt.append((None, 0))
+    node._next = nxt
+    node._meta = meta
     node._formula = formula
     node._pre = node._retain = node._hooks = None
-    outs = result if isinstance(result, tuple) else (result,)
+    single = not isinstance(result, tuple)
+    outs = (result,) if single else result
     node._nout = len(outs)
     ctx = Ctx()
-    keep = set(save)
-    ctx.args = tuple(a if not isinstance(a, _T) or i in keep else None for i, a in enumerate(args))
+    if save:
+        keep = set(save)
+        ctx.args = tuple(a if i in keep or not isinstance(a, _T) else None for i, a in enumerate(args))
+        ctx._saved = [a if i in keep else None for i, a in enumerate(args)]
+        ctx._versions = [a._version if i in keep and isinstance(a, _T) else 0 for i, a in enumerate(args)]
+    else:
+        ctx.args = tuple(None if isinstance(a, _T) else a for a in args)
+        ctx._saved = ctx._versions = ()
     ctx.kwargs = kwargs
-    ctx._saved = [a if i in keep else None for i, a in enumerate(args)]
-    ctx._versions = [a._version if isinstance(a, _T) and i in keep else 0 for i, a in enumerate(args)]
-    ctx.needs = tuple(e[0] is not None for e in node._next)
+    ctx.needs = tuple(e[0] is not None for e in nxt)
     ctx.node = None
-    ctx.extra = {"outs": [(tuple(o.shape), o.dtype, o.device) if isinstance(o, _T) else None for o in outs],
-                 "in": node._meta, "tensor_args": tuple(isinstance(a, _T) for a in args),
-                 "device": tin[0].device if tin else None}
+    x = {"in": meta, "tensor_args": tuple(isinstance(a, _T) for a in args)}
+    if not single:
+        x["outs"] = [(tuple(o.shape), o.dtype, o.device) if isinstance(o, _T) else None for o in outs]
     if extra:
-        ctx.extra.update(extra)
-    if "out" in keep:
-        ctx.extra["out"] = [(o._c, o._version) if isinstance(o, _T) else None for o in outs]
+        x.update(extra)
+        if "device" in extra:
+            x["device"] = tin[0].device
+    if save and "out" in save:
+        x["out"] = [(o._c, o._version) if isinstance(o, _T) else None for o in outs]
+    ctx.extra = x
     node.ctx = ctx
     for nr, o in enumerate(outs):
-        if _differentiable(o):
+        if isinstance(o, _T) and o._c.dtype in _FLOATS:
             make_output(o, node, nr)
     return result
 
