@@ -353,3 +353,38 @@ def test_training_loop_memory_stays_flat():
     for _ in range(10000):
         step()
     assert _rss_bytes() - before < 4 << 20
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_inplace_through_views_and_setitem(device):
+    """In-place writes through a view reach the base's gradient (CopySlices); x[i] = v is recorded."""
+    _dev(device)
+    x = torch.tensor([[1.0, 2.0], [3.0, 4.0]], dtype=torch.float64).to(device).requires_grad_()
+    y = x * 1
+    v = y[0]
+    v.mul_(3)
+    assert type(y.grad_fn).__name__ == "CopySlices"
+    y.sum().backward()
+    assert x.grad.cpu().tolist() == [[3.0, 3.0], [1.0, 1.0]]
+    z = torch.tensor([10.0, 20.0], dtype=torch.float64).to(device).requires_grad_()
+    x.grad = None
+    y = x.clone()
+    y[1] = z * 2
+    (y * y).sum().backward()
+    assert x.grad.cpu().tolist() == [[2.0, 4.0], [0.0, 0.0]]
+    assert z.grad.cpu().tolist() == [80.0, 160.0]
+    with pytest.raises(RuntimeError, match="a view of a leaf Variable that requires grad is being used in an "
+                                           "in-place operation."):
+        x[0].mul_(2)
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad is being used in an in-place operation."):
+        x[0] = 1.0
+
+    def f(t, u):
+        w = t * 1
+        w[:, 1].add_(u)      # a strided view
+        w[0] = u.sum()       # setitem of a 0-d value, broadcast
+        return (w ** 2).sum(0)
+
+    u = _leaf((3,), device, 12)
+    t = _leaf((3, 3), device, 13)
+    assert torch.autograd.gradcheck(f, (t, u))

@@ -674,12 +674,77 @@ def _op(attr, name, formula, save=(), extra=None, function=True, method=True):
 
 
 _LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
-_VIEW_INPLACE = ("in-place operations on a view of a tensor that requires grad are not supported yet (the base "
-                 "would not see them): clone() the view first")
+_VIEW_OF_LEAF = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+
+
+class _Opaque:
+    """An argument the recorder must not look into (an index holding tensors, a view's geometry)."""
+
+    __slots__ = ("v",)
+
+    def __init__(self, v):
+        self.v = v
+
+
+def _view_root(t):
+    """The tensor whose memory view ``t`` (an output of a recorded view op) looks into, or None."""
+    if t.__class__ is not GradTensor or t._fn is None or type(t._fn).__name__ not in _VIEW_NODES:
+        return None
+    ctx = t._fn.ctx
+    ref = ctx.extra.get("base") if ctx is not None else None
+    return ref() if ref is not None else None
+
+
+def _copy_slices_grad(c, g):
+    """The base after a view of it was written: the written region's gradient goes to the new values,
+    the rest to the base as it was."""
+    shape = _in_shape(c)
+    size, stride, offset = c.args[1].v
+    bsize, bstride, boffset = c.extra["bgeom"]
+    span = max(boffset + sum((s - 1) * t for s, t in zip(bsize, bstride) if s > 0),
+               offset + sum((s - 1) * t for s, t in zip(size, stride) if s > 0)) + 1
+    cells = R.arange(span, device=g.device)
+    b_pos = cells.as_strided(bsize, bstride, boffset).reshape(-1)
+    v_pos = cells.as_strided(size, stride, offset).reshape(-1)
+    buf = R.zeros(span, dtype=g.dtype, device=g.device).scatter(0, b_pos, g.reshape(-1))
+    res = [None, None]
+    if c.needs[0]:
+        region = R.zeros(span, dtype=R.bool, device=g.device).scatter(0, v_pos, True)
+        res[0] = g.masked_fill(region.index_select(0, b_pos).reshape(shape), 0.0)
+    if c.needs[1]:
+        res[1] = buf.index_select(0, v_pos).reshape(size)
+    return tuple(res)
+
+
+def _view_of_grad(c, g):
+    """A view re-attached to its base's new identity: as_strided of the base, by geometry alone."""
+    size, stride, offset = c.args[1].v
+    bsize, bstride, boffset = c.extra["bgeom"]
+    span = max(boffset + sum((s - 1) * t for s, t in zip(bsize, bstride) if s > 0),
+               offset + sum((s - 1) * t for s, t in zip(size, stride) if s > 0)) + 1
+    cells = R.arange(span, device=g.device)
+    buf = _flat_add(span, cells.as_strided(size, stride, offset).reshape(-1), g.reshape(-1))
+    return (buf.index_select(0, cells.as_strided(bsize, bstride, boffset).reshape(-1)).reshape(bsize),)
+
+
+def _geom(t):
+    return (tuple(t.shape), tuple(t.stride()), t.storage_offset())
+
+
+def _rebase(view, root, res):
+    """After ``view`` (a view of ``root``) was overwritten with ``res``: root becomes the output of a
+    CopySlices node (its old self, with the view's region from res), and the view a view of that."""
+    from .record import record
+
+    geom = _Opaque(_geom(view))
+    bgeom = _geom(root)
+    record("CopySlices", _copy_slices_grad, (root, geom, res), {}, root, extra={"bgeom": bgeom})
+    record("AsStridedBackward0", _view_of_grad, (root, geom), {}, view, extra={"bgeom": bgeom})
 
 
 def _inplace(attr, functional):
-    """``Tensor.attr`` (an in-place op) recorded as ``functional`` applied to the tensor's old value."""
+    """``Tensor.attr`` (an in-place op) recorded as ``functional`` applied to the tensor's old value; on a
+    view, its base is updated too (CopySlices, as in PyTorch)."""
     impl = Tensor.__dict__.get(attr)
     if impl is None or functional is None:
         return
@@ -688,11 +753,11 @@ def _inplace(attr, functional):
     def call(self, *args, **kwargs):
         if not _state.enabled or not _needs((self,) + args, kwargs):
             return impl(self, *args, **kwargs)
-        if self.__class__ is GradTensor:
-            if self._fn is None and self._rg:
-                raise RuntimeError(_LEAF_INPLACE)
-            if self._fn is not None and type(self._fn).__name__ in _VIEW_NODES:
-                raise NotImplementedError(_VIEW_INPLACE)
+        root = _view_root(self)
+        if self.__class__ is GradTensor and self._fn is None and self._rg:
+            raise RuntimeError(_LEAF_INPLACE)
+        if root is not None and root.__class__ is GradTensor and root._fn is None and root._rg:
+            raise RuntimeError(_VIEW_OF_LEAF)
         old = self.clone() if _needs((self,), {}) else self
         res = functional(old, *args, **kwargs)
         _state.enabled = False
@@ -703,11 +768,38 @@ def _inplace(attr, functional):
         if res.__class__ is GradTensor and res._fn is not None:
             from .record import make_output
 
-            make_output(self, res._fn, res._out)
+            if root is not None:
+                _rebase(self, root, res)
+            else:
+                make_output(self, res._fn, res._out)
         return self
 
     functools.update_wrapper(call, impl)
     setattr(Tensor, attr, call)
+
+
+def _is_basic(index):
+    items = index if isinstance(index, tuple) else (index,)
+    return all(i is None or i is Ellipsis or isinstance(i, slice) or (isinstance(i, int) and not isinstance(i, bool))
+               for i in items)
+
+
+def _index_put_impl(base, index, value):
+    out = base.clone()
+    _SETITEM[0](out, index.v, value)
+    return out
+
+
+def _index_put_grad(c, g):
+    shape = _in_shape(c)
+    pos = R.arange(math.prod(shape), device=g.device).reshape(shape)[c.args[1].v]
+    res = [g.reshape(-1).scatter(0, pos.reshape(-1), 0.0).reshape(shape) if c.needs[0] else None]
+    if c.extra["tensor_args"][2]:
+        res.append(g.reshape(-1).index_select(0, pos.reshape(-1)).reshape(pos.shape) if c.needs[1] else None)
+    return tuple(res)
+
+
+_SETITEM = [None]  # Tensor.__setitem__ as the indexing module defines it
 
 
 def _reflected(rec):
@@ -782,16 +874,41 @@ def install():
         "diagonal": ("DiagonalBackward0", _diagonal_grad),
     }
     _VIEW_NODES.add("AsStridedBackward0")
-    _op("as_strided", "AsStridedBackward0", _as_strided_grad, (0,))
+    _op("as_strided", "AsStridedBackward0", _as_strided_grad, (0,), extra={"view": True})
     for n, (node, formula) in views.items():
         _VIEW_NODES.add(node)
-        _op(n, node, formula)
+        _op(n, node, formula, extra={"view": True})
     for n, (node, formula) in {"contiguous": ("CloneBackward0", lambda c, g: (g,)),
                                "clone": ("CloneBackward0", lambda c, g: (g,))}.items():
         _op(n, node, formula)
     GradTensor.T = property(lambda self: self.permute(*reversed(range(self.dim()))))
     GradTensor.mT = property(lambda self: self.transpose(-2, -1))
-    GradTensor.__getitem__ = recorded("IndexBackward0", Tensor.__getitem__, _getitem_grad, (1,))
+    # Basic indexing (ints, slices, None, ...) gives views (in-place writes through them reach the
+    # base); advanced indexing gives copies.
+    get_view = recorded("SliceBackward0", Tensor.__getitem__, _getitem_grad, (1,), extra={"view": True})
+    get_copy = recorded("IndexBackward0", Tensor.__getitem__, _getitem_grad, (1,))
+    _VIEW_NODES.add("SliceBackward0")
+
+    def getitem(self, index):
+        return (get_view if _is_basic(index) else get_copy)(self, index)
+
+    functools.update_wrapper(getitem, Tensor.__getitem__)
+    GradTensor.__getitem__ = getitem
+    # x[i] = v: an in-place index_put (IndexPutBackward0) on the tensor's old value.
+    _SETITEM[0] = Tensor.__setitem__
+    put = recorded("IndexPutBackward0", _index_put_impl, _index_put_grad, (1,))
+    Tensor.setitem_ = lambda self, index, value: _SETITEM[0](self, index.v, value)
+    _inplace("setitem_", put)
+    inplace_put = Tensor.__dict__["setitem_"]
+    del Tensor.setitem_
+
+    def setitem(self, index, value):
+        if not _state.enabled or not _needs((self, value), {}):
+            return _SETITEM[0](self, index, value)
+        inplace_put(self, _Opaque(index), value)
+
+    functools.update_wrapper(setitem, _SETITEM[0])
+    Tensor.__setitem__ = setitem
     for n in ("to", "float", "double", "half", "bfloat16", "cpu", "type"):
         _op(n, "ToCopyBackward0", _to_grad, extra={"device": None}, function=False)
 

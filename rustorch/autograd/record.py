@@ -11,6 +11,7 @@ arguments (tensors inside list arguments in their places), then keyword argument
 """
 
 import functools
+import weakref
 
 from .._tensor import GradTensor, Tensor, _wrap
 from .._dtype import _BY_NAME as _DT
@@ -111,6 +112,14 @@ def record(name, formula, args, kwargs, result, save=(), extra=None):
         x.update(extra)
         if "device" in extra:
             x["device"] = tin[0].device
+        if extra.get("view"):
+            # The tensor whose memory this view looks into (a view of a view: the first one's base),
+            # for in-place ops on the view (derivatives._rebase).
+            src = tin[0]
+            fn = src._fn if src.__class__ is GradTensor else None
+            ref = fn.ctx.extra.get("base") if fn is not None and fn.ctx is not None else None
+            base = ref() if ref is not None else None
+            x["base"] = weakref.ref(base if base is not None else src)
     if save and "out" in save:
         x["out"] = [(o._c, o._version) if isinstance(o, _T) else None for o in outs]
     ctx.extra = x
