@@ -289,7 +289,9 @@ def test_views_indexing_and_shapes_gradcheck(device):
               lambda t: t.tril(), lambda t: t.repeat(2, 1), lambda t: t.gather(1, torch.tensor([[0], [3], [1]]).to(device)),
               lambda t: t.index_select(0, idx), lambda t: t.masked_fill(t > 0, 0.0), lambda t: t[t > 0],
               lambda t: t.cumsum(1), lambda t: torch.where(t > 0, t, t * t), lambda t: t.clamp(-1, 1),
-              lambda t: t.sort(1).values, lambda t: t.topk(2).values, lambda t: t.movedim(0, 1)):
+              lambda t: t.sort(1).values, lambda t: t.topk(2).values, lambda t: t.movedim(0, 1),
+              lambda t: t.median(), lambda t: t.median(1).values, lambda t: t.kthvalue(2, 0).values,
+              lambda t: t.nanmedian(0, keepdim=True).values):
         assert torch.autograd.gradcheck(f, (x,))
 
 

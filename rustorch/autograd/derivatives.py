@@ -616,6 +616,14 @@ def _sorted_values_grad(c, g, *rest):
     return (z.scatter(d, idx, g),)
 
 
+def _median_grad(c, g, *rest):
+    """median(): shared evenly among the elements equal to it (PyTorch's rule); median(dim): to the
+    index it returned."""
+    if _reduced_arg(c, 1, "dim", None) is None:
+        return _full_extreme_grad(c, g)
+    return _indexed_grad(c, g)
+
+
 def _kth_grad(c, g, *rest):
     shape = _in_shape(c)
     idx = saved_out(c, 1)
@@ -940,6 +948,9 @@ def install():
     _op("sort", "SortBackward0", _sorted_values_grad, ("out",), {"op": "sort"})
     _op("topk", "TopkBackward0", _sorted_values_grad, ("out",), {"op": "topk"})
     _op("kthvalue", "KthvalueBackward0", _kth_grad, ("out",))
+    for n, base in (("median", "Median"), ("nanmedian", "Nanmedian")):
+        _op(n, (lambda b: lambda a, k: f"{b}Backward0" if _reduced_arg_raw(a, k, 1, "dim") is None else
+                f"{b}Backward1")(base), _median_grad, (0, "out"))
 
 
 def _clamp_grad_named(c, g, which):
