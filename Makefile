@@ -24,8 +24,8 @@ test-rust:
 
 test-python: build
 	$(PY) -m pytest -p no:cacheprovider tests
-	# The portable (non-AVX2) kernels, forced: elementwise ops and reductions again.
-	RUSTORCH_NO_AVX2=1 $(PY) -m pytest -p no:cacheprovider tests/test_elementwise.py tests/test_reductions.py
+	# The portable (non-AVX2) kernels, forced: elementwise ops, reductions and products again.
+	RUSTORCH_NO_AVX2=1 $(PY) -m pytest -p no:cacheprovider tests/test_elementwise.py tests/test_reductions.py tests/test_linalg.py
 	# The GPUs' kernel shapes on lavapipe (a CPU adapter defaults to 1 element per invocation):
 	# 8 elements per invocation, reductions split over few workgroups.
 	RUSTORCH_WGPU_UNROLL=8 RUSTORCH_WGPU_REDUCE_GROUPS=64 $(PY) -m pytest -p no:cacheprovider -q \

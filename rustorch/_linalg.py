@@ -122,6 +122,23 @@ def _foldable(t):
     return t.numel() == 0 or builtins.all(st[i] == st[i + 1] * t.shape[i + 1] for i in range(t.dim() - 2))
 
 
+_FAST_DTYPES = frozenset(("float32", "float64", "float16", "bfloat16"))
+
+
+def _fast_mm(a, b):
+    """The common product, two plain float matrices of one dtype and device with no empty dim, straight
+    to the native product (no checks it could fail; the per-call cost is what small products pay).
+    None when the general path must decide."""
+    if a.__class__ is not Tensor or b.__class__ is not Tensor:
+        return None  # GradTensor operands: the recorded path
+    ac, bc = a._c, b._c
+    sa, sb = ac.shape, bc.shape
+    if (len(sa) == 2 and len(sb) == 2 and sa[1] == sb[0] and sa[0] and sb[1] and sa[1] and ac.dtype == bc.dtype
+            and ac.dtype in _FAST_DTYPES and ac.device == bc.device):
+        return _wrap(_C.bmm(ac.unsqueeze(0), bc.unsqueeze(0)).squeeze([0]))
+    return None
+
+
 def matmul(input, other, *, out=None):
     """matmul(input, other, *, out=None) -> Tensor
 
@@ -132,6 +149,10 @@ def matmul(input, other, *, out=None):
     >>> (a @ rustorch.ones(4, 5)).shape
     rustorch.Size([2, 3, 5])
     """
+    if out is None:
+        r = _fast_mm(input, other)
+        if r is not None:
+            return r
     a = _check_tensor(input, "matmul", "input", 1)
     b = _check_tensor(other, "matmul", "other", 2)
     da, db = a.dim(), b.dim()
@@ -441,6 +462,9 @@ del _fn
 
 
 def _matmul_dunder(self, other):
+    r = _fast_mm(self, other)
+    if r is not None:
+        return r
     if not isinstance(other, Tensor):
         return NotImplemented
     return matmul(self, other)

@@ -415,3 +415,24 @@ def test_einsum_errors_match_pytorch():
     assert torch.einsum("Ab,bA", torch.ones(2, 3), torch.ones(3, 2)).shape == ()
     assert torch.einsum("bA", torch.ones(2, 3)).shape == (3, 2)  # implicit: upper case first
     assert torch.einsum("ij,jk->ik", a, torch.ones(1, 2)).shape == (2, 2)  # a size-1 letter broadcasts
+
+
+@pytest.mark.parametrize("device", ["cpu", "wgpu"])
+def test_products_of_kernel_sizes(device):
+    """Sizes that take the CPU's AVX-512 float32 kernel (m >= 2, n >= 16) and its threaded splits:
+    edges of its 8x32 tiles, K beyond one 512-deep block, transposed, sliced and batch-broadcast
+    operands, against numpy in float64."""
+    if device == "wgpu":
+        require()
+    rng = np.random.default_rng(21)
+    for (bsz, m, k, n) in ((1, 2, 1, 16), (1, 9, 33, 47), (3, 64, 64, 64), (1, 130, 600, 70), (2, 75, 80, 300)):
+        a = rng.standard_normal((bsz, m, k)).astype(np.float32)
+        b = rng.standard_normal((bsz, k, n)).astype(np.float32)
+        want = a.astype(np.float64) @ b.astype(np.float64)
+        ta = torch.from_numpy(np.ascontiguousarray(a.transpose(0, 2, 1))).to(device).transpose(1, 2)  # strided a
+        tb = torch.from_numpy(np.pad(b, ((0, 0), (0, 0), (3, 5)))).to(device)[:, :, 3:3 + n]            # sliced b
+        got = torch.matmul(ta, tb).cpu().numpy()
+        np.testing.assert_allclose(got, want, rtol=1e-4, atol=1e-4 * np.sqrt(k))
+        one = torch.from_numpy(b[:1]).to(device).expand(bsz, k, n)  # batch stride 0
+        np.testing.assert_allclose(torch.bmm(torch.from_numpy(a).to(device), one).cpu().numpy(),
+                                   a.astype(np.float64) @ b[:1].astype(np.float64), rtol=1e-4, atol=1e-4 * np.sqrt(k))

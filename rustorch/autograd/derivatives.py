@@ -997,6 +997,13 @@ def _guard(name, impl, inplace):
            "detach()ed tensors")
 
     def call(*args, **kwargs):
+        for a in args:
+            cls = a.__class__
+            if cls is GradTensor or cls is list or cls is tuple:
+                break
+        else:
+            if not kwargs or not _needs((), kwargs):
+                return impl(*args, **kwargs)
         if not _state.enabled or not _needs(args, kwargs):
             return impl(*args, **kwargs)
         if inplace:

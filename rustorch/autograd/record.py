@@ -134,6 +134,14 @@ def recorded(name, impl, formula, save=(), extra=None):
     """``impl`` wrapped: recorded as a ``name`` node when grad mode is on and an argument requires grad."""
 
     def call(*args, **kwargs):
+        # The common case first, cheaply: no argument is a GradTensor or a sequence that may hold one.
+        for a in args:
+            cls = a.__class__
+            if cls is GradTensor or cls is list or cls is tuple:
+                break
+        else:
+            if not kwargs or not _needs((), kwargs):
+                return impl(*args, **kwargs)
         if not _state.enabled or not _needs(args, kwargs):
             return impl(*args, **kwargs)
         if kwargs.get("out") is not None:

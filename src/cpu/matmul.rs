@@ -1,15 +1,18 @@
 //! Batched matrix products on the CPU: out[b] = a[b] @ b[b] with a [B, M, K], b [B, K, N]
 //! read through their strides (transposed, sliced and batch-broadcast operands are not copied)
-//! into a contiguous out [B, M, N]. Floats go to the `gemm` crate's packed SIMD micro-kernels
-//! (f32/f64/f16; bfloat16 through f32 copies, as gemm has no bf16 kernel); integers use a plain
-//! loop with wrapping arithmetic, as PyTorch's integer matmul wraps.
+//! into a contiguous out [B, M, N]. float32 goes to our AVX-512 kernel (`gemm_f32`) where the CPU
+//! has it and the shape suits it; other floats and shapes to the `gemm` crate's packed SIMD
+//! micro-kernels (f32/f64/f16; bfloat16 through f32 copies, as gemm has no bf16 kernel); integers
+//! use a plain loop with wrapping arithmetic, as PyTorch's integer matmul wraps.
 
 use crate::dtype::DType;
 use crate::element::Element;
 use crate::error::{Error, Result};
 use crate::tensor::Tensor;
+use super::gemm_f32::Mat;
 use rayon::prelude::*;
 
+/// The `gemm` crate's path (f64, f16, and f32 where `gemm_f32` does not run) threads by these.
 /// Flops of a batch below which it runs on one thread (threads cost more than they save).
 const THREAD_FLOPS: usize = 2 * 48 * 48 * 48;
 /// Flops of one product from which it is split across threads (gemm's own threading). Measured on
@@ -74,6 +77,13 @@ fn float<T: Element + gemm_scalar::GemmScalar>(a: &Tensor, b: &Tensor, out: &Ten
     }
     let (pa, pb) = (operand::<T>(a)?, operand::<T>(b)?);
     let po = Operand { ptr: out.ptr()? as *const T, s: [(m * n) as isize, n as isize, 1] };
+    if T::DTYPE == DType::F32 && super::gemm_f32::suits(m, k, n) {
+        let (ma, mb) = (Mat { ptr: pa.ptr as *const f32, s: pa.s }, Mat { ptr: pb.ptr as *const f32, s: pb.s });
+        // SAFETY: T is f32; the views were validated against their storage when made, and out
+        // is a fresh contiguous [batch, m, n] tensor that overlaps neither operand.
+        unsafe { super::gemm_f32::bmm(batch, m, k, n, ma, mb, po.ptr as *mut f32) };
+        return Ok(());
+    }
     let flops = 2 * m * n * k.max(1);
     // Batch i's product (on gemm's own threads with `par`).
     let run = |i: usize, par: gemm::Parallelism| {

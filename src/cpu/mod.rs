@@ -4,6 +4,7 @@
 pub mod alloc;
 pub mod binary;
 pub mod copy;
+pub mod gemm_f32;
 pub mod index;
 pub mod iter;
 pub mod matmul;
