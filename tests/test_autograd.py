@@ -291,8 +291,18 @@ def test_views_indexing_and_shapes_gradcheck(device):
               lambda t: t.cumsum(1), lambda t: torch.where(t > 0, t, t * t), lambda t: t.clamp(-1, 1),
               lambda t: t.sort(1).values, lambda t: t.topk(2).values, lambda t: t.movedim(0, 1),
               lambda t: t.median(), lambda t: t.median(1).values, lambda t: t.kthvalue(2, 0).values,
-              lambda t: t.nanmedian(0, keepdim=True).values):
+              lambda t: t.nanmedian(0, keepdim=True).values, lambda t: t.cumprod(1), lambda t: t.cumprod(0)):
         assert torch.autograd.gradcheck(f, (x,))
+
+
+@pytest.mark.parametrize("device", DEVICES)
+def test_cumprod_gradcheck_with_zeros(device):
+    _dev(device)
+    for row in ([2.0, 0.0, 3.0, 0.0, 1.5], [0.0, 2.0, -1.0, 4.0], [1.5, -2.0, 0.5, 0.0]):
+        x = torch.tensor(row, dtype=torch.float64).to(device).requires_grad_()
+        assert torch.autograd.gradcheck(lambda t: t.cumprod(0), (x,))
+    assert torch.autograd.gradgradcheck(lambda t: t.cumprod(0), (torch.tensor([2.0, 0.5, 3.0], dtype=torch.float64)
+                                                                 .to(device).requires_grad_(),))
 
 
 @pytest.mark.parametrize("device", DEVICES)

@@ -605,6 +605,24 @@ def _cumsum_grad(c, g):
     return (g.flip([d]).cumsum(d).flip([d]),)
 
 
+def _cumprod_grad(c, g):
+    """Exact with zeros: before a row's first zero, (reverse cumsum of g * out) / x; at the first zero,
+    the reverse cumsum of g times the products that skip it; after it, nothing reaches the input."""
+    x = _s(c, 0)
+    d = _reduced_arg(c, 1, "dim", None)
+    if x.dim() == 0:
+        return (g,)
+    rev = lambda t: t.flip([d]).cumsum(d).flip([d])  # noqa: E731
+    zeros = (x == 0).to(R.int64).cumsum(d)
+    before = zeros == 0
+    first = (zeros == 1) & (x == 0)
+    out = _out(c)
+    part = R.where(before, rev(g * out) / R.where(before, x, 1.0), 0.0)
+    skip = R.where(first, 1.0, x).cumprod(d)
+    at_zero = rev(g * skip * (zeros >= 1))
+    return (part + R.where(first, at_zero, 0.0),)
+
+
 def _sorted_values_grad(c, g, *rest):
     """sort / topk: the values' gradient goes back to where each value came from."""
     d = _reduced_arg(c, 1, "dim", -1) if c.extra["op"] == "sort" else _reduced_arg(c, 2, "dim", -1)
@@ -945,6 +963,8 @@ def install():
     _inplace("scatter_add_", rec_f)
     rec_f, _ = _op("cumsum", "CumsumBackward0", _cumsum_grad)
     _inplace("cumsum_", rec_f)
+    rec_f, _ = _op("cumprod", "CumprodBackward0", _cumprod_grad, (0, "out"))
+    _inplace("cumprod_", rec_f)
     _op("sort", "SortBackward0", _sorted_values_grad, ("out",), {"op": "sort"})
     _op("topk", "TopkBackward0", _sorted_values_grad, ("out",), {"op": "topk"})
     _op("kthvalue", "KthvalueBackward0", _kth_grad, ("out",))
