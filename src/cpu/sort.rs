@@ -136,8 +136,54 @@ enum Select {
     Kth(usize),
 }
 
+/// The `k` first (smallest packed) entries of `row[start..]`, ascending, without packing the whole
+/// row: a bounded max-heap that most elements leave after one comparison with its top.
+fn first_k<T: SortKey, P: Packed>(row: &[T], start: usize, invert: bool, k: usize) -> Vec<P> {
+    let mask = if T::WIDE { u64::MAX } else { u32::MAX as u64 };
+    let mut heap = std::collections::BinaryHeap::with_capacity(k + 1);
+    for (j, v) in row.iter().enumerate() {
+        let key = if invert { !v.key() & mask } else { v.key() };
+        let p = P::pack(key, start + j);
+        if heap.len() < k {
+            heap.push(p);
+        } else if heap.peek().is_some_and(|top| p < *top) {
+            heap.pop();
+            heap.push(p);
+        }
+    }
+    heap.into_sorted_vec()
+}
+
+/// topk of a long row by chunks in parallel (each chunk's first k, then the first k of those).
+fn topk_row<T: SortKey, P: Packed>(row: &[T], invert: bool, k: usize, par: bool) -> Vec<P> {
+    const CHUNK: usize = 1 << 16;
+    if !par || row.len() <= CHUNK {
+        return first_k::<T, P>(row, 0, invert, k);
+    }
+    let mut all: Vec<P> = row
+        .par_chunks(CHUNK)
+        .enumerate()
+        .flat_map_iter(|(c, chunk)| first_k::<T, P>(chunk, c * CHUNK, invert, k))
+        .collect();
+    all.sort_unstable();
+    all.truncate(k);
+    all
+}
+
 /// One row: writes its selected values and indices (`vals.len()` of them).
 fn row_select<T: SortKey, P: Packed>(row: &[T], invert: bool, sel: Select, vals: &mut [T], idx: &mut [i64], par: bool) {
+    if let Select::First(k) = sel {
+        // A few of many: a bounded heap per chunk (no copy of the row's keys, no full selection).
+        if k > 0 && k * 64 <= row.len() {
+            let picked = topk_row::<T, P>(row, invert, k, par || row.len() >= 4 * GRAIN);
+            for ((p, v), ix) in picked.iter().zip(vals.iter_mut()).zip(idx.iter_mut()) {
+                let i = p.index();
+                *v = row[i];
+                *ix = i as i64;
+            }
+            return;
+        }
+    }
     let mut buf = packed::<T, P>(row, invert);
     let picked: &[P] = match sel {
         Select::All => {
@@ -326,6 +372,20 @@ mod tests {
         let (v1, i1) = (Tensor::empty(&[1], DType::F32, x.device()).unwrap(), Tensor::empty(&[1], DType::I64, x.device()).unwrap());
         kthvalue(&x, 4, &v1, &i1).unwrap();
         assert_eq!((v1.to_vec::<f32>().unwrap()[0], i1.to_vec::<i64>().unwrap()[0]), (1.0, 5));
+    }
+
+    #[test]
+    fn topk_of_long_rows_by_chunks_matches_a_full_sort() {
+        let n = 300_000usize;
+        let vals: Vec<f32> = (0..n).map(|i| ((i * 7919) % 1000) as f32 - 500.0).collect();
+        let x = Tensor::from_slice(&vals, &[n]).unwrap();
+        for largest in [false, true] {
+            let (v, i) = (Tensor::empty(&[n], DType::F32, x.device()).unwrap(), Tensor::empty(&[n], DType::I64, x.device()).unwrap());
+            sort(&x, largest, &v, &i).unwrap();
+            let (tv, ti) = (Tensor::empty(&[7], DType::F32, x.device()).unwrap(), Tensor::empty(&[7], DType::I64, x.device()).unwrap());
+            topk(&x, 7, largest, &tv, &ti).unwrap();
+            assert_eq!(ti.to_vec::<i64>().unwrap(), i.to_vec::<i64>().unwrap()[..7].to_vec(), "largest={largest}");
+        }
     }
 
     #[test]
