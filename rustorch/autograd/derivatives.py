@@ -75,6 +75,13 @@ UNARY = {
 
 # ---- binary ------------------------------------------------------------------------------------------
 
+def _not_implemented(op):
+    """PyTorch records some ops with a node that raises when backward reaches it."""
+    def formula(c, *grads):
+        raise RuntimeError(f"derivative for {op} is not implemented")
+    return formula
+
+
 def _alpha(c):
     return c.kwargs.get("alpha", 1)
 
@@ -534,7 +541,7 @@ def _clamp_grad(c, g):
 
 def _lerp_grad(c, g):
     a, b = _s(c, 0), _s(c, 1)
-    w = _arg(c, 2)
+    w = _arg(c, 2) if len(c.args) > 2 else c.kwargs["weight"]
     res = [g * (1 - w), g * w]
     if isinstance(w, Tensor):
         res.append(g * (b - a))
@@ -861,8 +868,7 @@ def install():
         setattr(GradTensor, f"__{py}__", recorded(node, Tensor.__dict__[f"__{py}__"], formula, save))
         setattr(GradTensor, f"__r{py}__", _reflected(rec))
         _inplace(f"__i{py}__", rec)
-    for n in ("floor_divide",):
-        _op(n, "FloorDivideBackward0", lambda c, g: tuple(_zeros(g) if t else None for t in c.extra["tensor_args"][:2] if t))
+    _op("floor_divide", "NotImplemented", _not_implemented("aten::floor_divide"))
 
     others = {
         "where": ("WhereBackward0", _where_grad, (0,)),
@@ -872,6 +878,7 @@ def install():
         "lerp": ("LerpBackward1", _lerp_grad, (0, 1, 2)),
         "addcmul": ("AddcmulBackward0", _addcmul_grad, (1, 2)),
         "addcdiv": ("AddcdivBackward0", _addcdiv_grad, (1, 2)),
+        "nan_to_num": ("NanToNumBackward0", lambda c, g: (R.where(_s(c, 0).isfinite(), g, 0.0),), (0,)),
     }
     for n, (node, formula, save) in others.items():
         rec_f, _ = _op(n, node, formula, save)
