@@ -1,4 +1,4 @@
-"""The structured ops of op_db.STRUCTURED (indexing and index assignment, gather/scatter and the
+"""The structured ops of op_db_structured.STRUCTURED (indexing and index assignment, gather/scatter and the
 index_* ops, masks, nonzero, joining/splitting, repeats, triangles and diagonals, scans, sorting
 and selection, products) on cpu and wgpu against their numpy references.
 
@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 import op_db
+import op_db_structured
 from _backend import IS_REFERENCE, torch
 from _util import DEFAULT_TOLS, STORAGE_NP, assert_values, exact, is_float, sample, to_np, to_tensor
 from _wgpu import TOL, f64_error, require, seed
@@ -53,7 +54,7 @@ def _device(device, dtype, spec=None):
 
 
 def _operand(arg, dtype, rng):
-    """(numpy values, dtype name) of one op_db.Arg, `dtype` being the dtype under test."""
+    """(numpy values, dtype name) of one op_db_structured.Arg, `dtype` being the dtype under test."""
     name = arg.dtype or dtype
     if arg.kind == "data":
         return sample(op_db.DOMAINS[arg.domain], name, arg.shape, rng), name
@@ -151,7 +152,7 @@ def _param(test, spec, key, *values):
 
 
 def _cases(test, layouts=("",), select=lambda spec: True):
-    for spec in op_db.STRUCTURED:
+    for spec in op_db_structured.STRUCTURED:
         if select(spec):
             for dtype in spec.dtypes:
                 for layout in layouts:
@@ -187,7 +188,7 @@ def test_empty(spec, dtype, device):
 
 @pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("spec,err", [_param("test_errors", spec, f"{spec.id}-{k}", err)
-                                      for spec in op_db.STRUCTURED
+                                      for spec in op_db_structured.STRUCTURED
                                       for k, err in enumerate(spec.errors)])
 def test_errors(spec, err, device):
     dtype = err.dtype or spec.dtypes[0]

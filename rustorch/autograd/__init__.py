@@ -2,11 +2,12 @@
 
 Ops on tensors that require grad are recorded as they run (a dynamic graph of ``grad_fn`` nodes);
 ``Tensor.backward`` and ``autograd.grad`` differentiate it. See ``graph.py`` (nodes, engine),
-``record.py`` (how an op is recorded) and ``derivatives.py`` (every op's derivative)."""
+``record.py`` (how an op is recorded), ``derivatives.py`` (every op's derivative) and ``install.py``
+(putting them on the entry points)."""
 
 from .._tensor import GradTensor, Tensor
 from . import graph
-from .function import Function, FunctionCtx  # noqa: F401
+from .function import Function  # noqa: F401
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
 
@@ -30,7 +31,7 @@ def _seed(outputs, grad_outputs, fn):
     ones_like = _ones_like
     grads = _as_list(grad_outputs) if grad_outputs is not None else [None] * len(outputs)
     if len(grads) != len(outputs):
-        raise RuntimeError(f"grad can be implicitly created only for scalar outputs" if not grads else
+        raise RuntimeError("grad can be implicitly created only for scalar outputs" if not grads else
                            f"Mismatch in number of outputs: {len(grads)} grad_outputs for {len(outputs)} outputs")
     seeds = []
     for t, g in zip(outputs, grads):
@@ -93,7 +94,7 @@ def _creation_with_grad():
 
     import rustorch
 
-    from . import derivatives
+    from . import install
 
     for name in dir(rustorch):
         fn = getattr(rustorch, name)
@@ -113,16 +114,16 @@ def _creation_with_grad():
                 return t.requires_grad_() if requires_grad else t
             return create
 
-        derivatives._replace_everywhere(fn, make(fn))
+        install._replace_everywhere(fn, make(fn))
 
 
 def _install():
-    from . import derivatives
+    from . import install
 
     graph._GT[0] = GradTensor
-    derivatives.install()
+    install.install()
     _creation_with_grad()
-    derivatives.guard_the_rest()
+    install.guard_the_rest()
     GradTensor.backward = _tensor_backward
     Tensor.backward = _plain_backward
 

@@ -3,7 +3,6 @@
 
 from .._tensor import GradTensor, Tensor, _wrap
 from .grad_mode import _state
-from .graph import _FREED
 from .record import _needs, record
 
 
@@ -13,7 +12,6 @@ class FunctionCtx:
     def __init__(self):
         self._saved = ()
         self._versions = ()
-        self._freed = False
         self.needs_input_grad = ()
         self._non_diff = set()
         self.materialize_grads = True
@@ -24,8 +22,6 @@ class FunctionCtx:
 
     @property
     def saved_tensors(self):
-        if self._freed:
-            raise RuntimeError(_FREED)
         for t, v in zip(self._saved, self._versions):
             if isinstance(t, Tensor) and t._version != v:
                 raise RuntimeError("one of the variables needed for gradient computation has been modified by an "
@@ -89,7 +85,6 @@ class Function:
 
         def formula(c, *grads):
             res = cls.backward(ctx, *grads)
-            ctx._freed = c.extra.get("retain") is False
             if not isinstance(res, tuple):
                 res = (res,)
             if len(res) != len(args):

@@ -96,7 +96,6 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
         grad_outputs = tuple(randn(*o.shape, dtype=o.dtype, device=o.device).requires_grad_() for o in outs)
     else:
         grad_outputs = (grad_outputs,) if isinstance(grad_outputs, Tensor) else tuple(grad_outputs)
-    diff = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
     n_in = len(inputs)
 
     def first_derivatives(*args):
@@ -105,6 +104,5 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
         req = [t for t in ins if isinstance(t, Tensor) and t.requires_grad]
         return autograd_grad(o, req, grad_outputs=list(gos), create_graph=True, allow_unused=True)
 
-    del diff
     return gradcheck(first_derivatives, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception)

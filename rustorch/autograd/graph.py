@@ -17,10 +17,6 @@ import weakref
 from .grad_mode import _state
 
 
-class SavedTensorError(RuntimeError):
-    pass
-
-
 _FREED = ("Trying to backward through the graph a second time (or directly access saved tensors after they "
           "have already been freed). Saved intermediate values of the graph are freed when you call .backward() "
           "or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time "

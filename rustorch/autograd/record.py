@@ -114,7 +114,7 @@ def record(name, formula, args, kwargs, result, save=(), extra=None):
             x["device"] = tin[0].device
         if extra.get("view"):
             # The tensor whose memory this view looks into (a view of a view: the first one's base),
-            # for in-place ops on the view (derivatives._rebase).
+            # for in-place ops on the view (install._rebase).
             src = tin[0]
             fn = src._fn if src.__class__ is GradTensor else None
             ref = fn.ctx.extra.get("base") if fn is not None and fn.ctx is not None else None
@@ -130,19 +130,25 @@ def record(name, formula, args, kwargs, result, save=(), extra=None):
     return result
 
 
+def tracked(args, kwargs):
+    """Whether a call must be recorded: grad mode on and an argument requires grad. The common case,
+    no GradTensor and no sequence that may hold one among the arguments, is one pass over their
+    classes (every recorded or guarded entry point pays this on plain tensors)."""
+    for a in args:
+        cls = a.__class__
+        if cls is GradTensor or cls is list or cls is tuple:
+            break
+    else:
+        if not kwargs or not _needs((), kwargs):
+            return False
+    return _state.enabled and _needs(args, kwargs)
+
+
 def recorded(name, impl, formula, save=(), extra=None):
     """``impl`` wrapped: recorded as a ``name`` node when grad mode is on and an argument requires grad."""
 
     def call(*args, **kwargs):
-        # The common case first, cheaply: no argument is a GradTensor or a sequence that may hold one.
-        for a in args:
-            cls = a.__class__
-            if cls is GradTensor or cls is list or cls is tuple:
-                break
-        else:
-            if not kwargs or not _needs((), kwargs):
-                return impl(*args, **kwargs)
-        if not _state.enabled or not _needs(args, kwargs):
+        if not tracked(args, kwargs):
             return impl(*args, **kwargs)
         if kwargs.get("out") is not None:
             raise RuntimeError(f"{getattr(impl, '__name__', name)}(): functions with out=... arguments don't support "
