@@ -118,10 +118,11 @@ def _creation_with_grad():
 
 
 def _install():
-    from . import install
+    from . import install, install_structured
 
     graph._GT[0] = GradTensor
     install.install()
+    install_structured.install()
     _creation_with_grad()
     install.guard_the_rest()
     GradTensor.backward = _tensor_backward
