@@ -124,7 +124,7 @@ class Tensor:
 
     # _c: the native handle. The others are autograd's, set only on GradTensor instances (see
     # rustorch/autograd/graph.py): _fn grad_fn, _out its output index, _rg requires grad (leaves), _g
-    # .grad, _hooks tensor hooks, _acc the leaf's AccumulateGrad (weak).
+    # .grad, _hooks tensor hooks, _acc the leaf's AccumulateGrad.
     __slots__ = ("_c", "_fn", "_out", "_rg", "_g", "_hooks", "_acc", "__weakref__")
 
     def __init__(self, *args, **kwargs):

@@ -121,6 +121,7 @@ def _install():
     from . import install, install_structured
 
     graph._GT[0] = GradTensor
+    graph._T[0] = Tensor
     install.install()
     install_structured.install()
     _creation_with_grad()

@@ -14,6 +14,7 @@ import math
 
 import rustorch as R
 
+from .._dtype import _BY_NAME as _DT
 from .._tensor import Tensor
 from .record import saved_out
 
@@ -452,7 +453,7 @@ def _as_strided_grad(c, g):
 
 def _to_grad(c, g):
     shape, dtype = c.extra["in"][0]
-    return (g.to(dtype=dtype, device=c.extra["device"]),)
+    return (g.to(dtype=_DT[dtype], device=c.extra["device"]),)
 
 
 def _cat_grad(c, g):

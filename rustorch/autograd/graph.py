@@ -14,6 +14,8 @@ needs (saved tensors with their versions, checked when used). Leaves that requir
 
 import weakref
 
+from .._dtype import _BY_NAME as _DT
+from .._tensor import BINARY_CODE, _binary_out, _wrap
 from .grad_mode import _state
 
 
@@ -99,7 +101,11 @@ class Node:
 class AccumulateGrad(Node):
     """Adds the incoming gradient into a leaf's ``.grad``."""
 
-    __slots__ = ("variable",)
+    __slots__ = ("_var",)
+
+    @property
+    def variable(self):
+        return self._var()
 
     def apply(self, grads):
         return ()
@@ -130,16 +136,15 @@ def node_class(name):
 
 
 def grad_accumulator(t):
-    """The AccumulateGrad node of leaf ``t`` (one per leaf, held weakly by the leaf)."""
-    ref = t._acc
-    acc = ref() if ref is not None else None
+    """The AccumulateGrad node of leaf ``t``: made once, held by the leaf; it holds the leaf weakly (no
+    cycle), so a leaf and its node live as long as the leaf is referenced."""
+    acc = t._acc
     if acc is None:
-        acc = AccumulateGrad()
+        acc = t._acc = AccumulateGrad()
         acc._next, acc._meta, acc._formula, acc.ctx = (), (), None, None
         acc._pre = acc._retain = acc._hooks = None
         acc._nout = 1
-        acc.variable = t
-        t._acc = weakref.ref(acc)
+        acc._var = weakref.ref(t)
     return acc
 
 
@@ -155,7 +160,9 @@ def edge(t):
     return (None, 0)
 
 
+_ADD = BINARY_CODE["add"]
 _GT = [None]  # GradTensor, set by the tensor module (a cycle of imports otherwise)
+_T = [None]  # Tensor, likewise
 
 
 def _sum_to(g, shape):
@@ -175,8 +182,8 @@ def _fit(g, meta):
     c = g._c
     if c.shape != shape:
         g = _sum_to(g, shape)
-    if c.dtype != dtype.name:
-        g = g.to(dtype)
+    if c.dtype != dtype:
+        g = g.to(_DT[dtype])
     return g
 
 
@@ -188,10 +195,27 @@ def _add(a, b):
     return a + b
 
 
+def _dependencies(start_nodes):
+    """How many edges lead into each node reachable from ``start_nodes`` (each node walked once)."""
+    deps = {}
+    stack = list(start_nodes)
+    pop, push = stack.pop, stack.append
+    while stack:
+        for nxt, _ in pop()._next:
+            if nxt is not None:
+                if nxt in deps:
+                    deps[nxt] += 1
+                else:
+                    deps[nxt] = 1
+                    push(nxt)
+    return deps
+
+
 def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumulate=True, allow_unused=False):
     """Differentiates from ``roots`` (tensors) seeded with ``grads``. ``accumulate``: add into the leaves'
     ``.grad`` (``backward``; only the leaves in ``inputs`` when given); else return the gradients of
-    ``inputs`` (``autograd.grad``)."""
+    ``inputs`` (``autograd.grad``). (Every training step runs this loop: plain locals, no per-node
+    allocation beyond the gradient buffers.)"""
     mode = _state
     GT = _GT[0]
     # Where each root's gradient enters the graph.
@@ -207,24 +231,15 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
             if t.__class__ is not GT or not (t._fn is not None or t._rg):
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(edge(t), []).append(k)
-    # Dependencies: how many edges lead into each node from the part of the graph reached.
-    deps = {}
-    seen = set()
-    stack = [e[0] for e, _ in start]
-    while stack:
-        n = stack.pop()
-        if id(n) in seen:
-            continue
-        seen.add(id(n))
-        for nxt, _ in n._next:
-            if nxt is not None:
-                deps[nxt] = deps.get(nxt, 0) + 1
-                stack.append(nxt)
+    start_nodes = list({id(e[0]): e[0] for e, _ in start}.values())
+    deps = _dependencies(start_nodes)
     buffers = {}
     for (n, i), g in start:
-        buf = buffers.setdefault(n, [None] * n._nout)
-        buf[i] = _add(buf[i], g)
-    ready = [n for n in {id(e[0]): e[0] for e, _ in start}.values() if deps.get(n, 0) == 0]
+        buf = buffers.get(n)
+        if buf is None:
+            buf = buffers[n] = [None] * n._nout
+        buf[i] = g if buf[i] is None else buf[i] + g
+    ready = [n for n in start_nodes if n not in deps]
     captured = [None] * (len(inputs) if inputs is not None else 0)
     prev = mode.enabled
     mode.enabled = bool(create_graph)
@@ -233,50 +248,54 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
             node = ready.pop()
             g = buffers.pop(node, None) or [None] * node._nout
             if node._pre:
-                for out_nr, hook in list(node._pre):
-                    if out_nr is None:
-                        r = hook(tuple(g))
-                        if r is not None:
-                            g = list(r)
-                    elif g[out_nr] is not None:
-                        r = hook(g[out_nr])
-                        if r is not None:
-                            g[out_nr] = r
+                g = _run_pre_hooks(node, g)
             if node._retain:
-                for out_nr, ref in node._retain.items():
-                    t = ref()
-                    if t is not None and g[out_nr] is not None:
-                        gg = g[out_nr] if create_graph else g[out_nr].detach()
-                        t._g = gg if t._g is None else t._g + gg
+                _retain(node, g, create_graph)
             if targets:
                 for out_nr in range(node._nout):
                     for k in targets.get((node, out_nr), ()):
                         captured[k] = _add(captured[k], g[out_nr])
-            if isinstance(node, AccumulateGrad):
+            if node.__class__ is AccumulateGrad:
                 if accumulate and g[0] is not None and (inputs is None or (node, 0) in targets):
-                    _accumulate(node.variable, g[0], create_graph)
+                    leaf = node._var()
+                    if leaf is not None:  # (a leaf nobody holds any more has no .grad to fill)
+                        _accumulate(leaf, g[0], create_graph)
                 continue
-            if all(x is None for x in g):
-                outs = [None] * len(node._next)
+            if node._nout == 1:
+                if g[0] is None:
+                    outs = None
+                else:
+                    outs = node.apply(g)
+            elif all(x is None for x in g):
+                outs = None
             else:
-                if any(x is None for x in g):
+                if None in g:
                     g = [x if x is not None else _zeros_for(node, i) for i, x in enumerate(g)]
                 outs = node.apply(g)
-                if node._hooks:
-                    for hook in node._hooks:
-                        hook(tuple(outs), tuple(g))
+            if outs is not None and node._hooks:
+                for hook in node._hooks:
+                    hook(tuple(outs), tuple(g))
             if not retain_graph:
                 node.ctx = None
-            for (nxt, i), meta, gi in zip(node._next, node._meta, outs):
-                if nxt is None:
-                    continue
-                if gi is not None:
-                    gi = _fit(gi, meta)
-                    buf = buffers.setdefault(nxt, [None] * nxt._nout)
-                    buf[i] = _add(buf[i], gi)
-                deps[nxt] -= 1
-                if deps[nxt] == 0:
-                    ready.append(nxt)
+            k = 0
+            nouts = len(outs) if outs is not None else 0
+            for nxt, i in node._next:
+                if nxt is not None:
+                    gi = outs[k] if k < nouts else None
+                    if gi is not None:
+                        shape, dtype = node._meta[k]
+                        c = gi._c
+                        if c.shape != shape or c.dtype != dtype:
+                            gi = _fit(gi, node._meta[k])
+                        buf = buffers.get(nxt)
+                        if buf is None:
+                            buf = buffers[nxt] = [None] * nxt._nout
+                        buf[i] = gi if buf[i] is None else buf[i] + gi
+                    left = deps[nxt] - 1
+                    deps[nxt] = left
+                    if not left:
+                        ready.append(nxt)
+                k += 1
     finally:
         mode.enabled = prev
     if inputs is not None and not accumulate:
@@ -286,6 +305,28 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                                    "graph. Set allow_unused=True if this is the desired behavior.")
         return tuple(c if c is None or create_graph else c.detach() for c in captured)
     return None
+
+
+def _run_pre_hooks(node, g):
+    for out_nr, hook in list(node._pre):
+        if out_nr is None:
+            r = hook(tuple(g))
+            if r is not None:
+                g = list(r)
+        elif g[out_nr] is not None:
+            r = hook(g[out_nr])
+            if r is not None:
+                g[out_nr] = r
+    return g
+
+
+def _retain(node, g, create_graph):
+    """``.grad`` of the non-leaf tensors that asked for it (``retain_grad``)."""
+    for out_nr, ref in node._retain.items():
+        t = ref()
+        if t is not None and g[out_nr] is not None:
+            gg = g[out_nr] if create_graph else g[out_nr].detach()
+            t._g = gg if t._g is None else t._g + gg
 
 
 def _zeros_for(node, i):
@@ -301,12 +342,14 @@ def _accumulate(t, g, create_graph):
             r = hook(g)
             if r is not None:
                 g = r
-    if not create_graph:
-        g = g.detach()
-    if t._g is None:
-        # A fresh tensor of its own: the incoming gradient may be shared with other leaves or be a view.
-        t._g = g if create_graph else g.clone()
-    elif create_graph or t._g.__class__ is _GT[0]:
-        t._g = t._g + g
+    old = t._g
+    if create_graph:
+        t._g = g if old is None else old + g
+    elif old is None:
+        # A fresh tensor of its own (the incoming gradient may be shared with other leaves or be a view),
+        # detached: a plain clone.
+        t._g = _T[0].clone(_wrap(g._c))
+    elif old.__class__ is _GT[0]:
+        t._g = old + g.detach()
     else:
-        t._g.add_(g)
+        _binary_out(_ADD, old._c, g._c, old._c)  # .grad += g, in place as in PyTorch

@@ -10,6 +10,7 @@ import math
 import rustorch as R
 
 from .._tensor import GradTensor, Tensor
+from . import fast
 from .grad_mode import _state
 from .record import _needs, recorded, tracked
 from .derivatives import (
@@ -376,6 +377,9 @@ def install():
     for n, base in (("median", "Median"), ("nanmedian", "Nanmedian")):
         _op(n, (lambda b: lambda a, k: f"{b}Backward0" if _reduced_arg_raw(a, k, 1, "dim") is None else
                 f"{b}Backward1")(base), _median_grad, (0, "out"))
+
+
+    fast.install()  # + - * /, sum() and mean() on GradTensor: recorded inline (the per-op hot path)
 
 
 def _clamp_max_grad(c, g):

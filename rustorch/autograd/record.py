@@ -14,7 +14,6 @@ import functools
 import weakref
 
 from .._tensor import GradTensor, Tensor, _wrap
-from .._dtype import _BY_NAME as _DT
 from .graph import Ctx, grad_accumulator, node_class
 from .grad_mode import _state
 
@@ -75,7 +74,7 @@ def record(name, formula, args, kwargs, result, save=(), extra=None):
     nxt, meta = [], []
     for t in tin:
         c = t._c
-        meta.append((c.shape, _DT[c.dtype]))
+        meta.append((c.shape, c.dtype))
         if t.__class__ is GradTensor:
             fn = t._fn
             if fn is not None:
@@ -117,7 +116,8 @@ def record(name, formula, args, kwargs, result, save=(), extra=None):
             # for in-place ops on the view (install._rebase).
             src = tin[0]
             fn = src._fn if src.__class__ is GradTensor else None
-            ref = fn.ctx.extra.get("base") if fn is not None and fn.ctx is not None else None
+            fctx = fn.ctx if fn is not None else None
+            ref = fctx.extra.get("base") if fctx.__class__ is Ctx else None  # (operator nodes hold a tuple)
             base = ref() if ref is not None else None
             x["base"] = weakref.ref(base if base is not None else src)
     if save and "out" in save:
