@@ -14,7 +14,9 @@ import functools
 import weakref
 
 from .._tensor import GradTensor, Tensor, _wrap
-from .graph import Ctx, grad_accumulator, node_class
+from .graph import Ctx, edge, grad_accumulator, node_class
+
+_new = object.__new__
 from .grad_mode import _state
 
 _T = Tensor
@@ -63,28 +65,66 @@ def make_output(t, node, nr):
 _FLOATS = frozenset(("float32", "float64", "float16", "bfloat16"))
 
 
-def record(name, formula, args, kwargs, result, save=(), extra=None):
+_NONE = (None, 0)  # the edge of an input that needs no grad
+
+
+def record(name, formula, args, kwargs, result, save=(), extra=None, cls=None):
     """Attaches a ``name`` node computing ``formula`` to ``result`` (a tensor or a tuple of them).
-    ``name`` may be a function of (args, kwargs) (ops whose node name depends on the call).
-    (The per-op cost of autograd: kept to plain loops and native fields.)"""
-    tin = _tensors(args, kwargs)
-    if callable(name):
-        name = name(args, kwargs)
-    node = node_class(name)()
-    nxt, meta = [], []
-    for t in tin:
-        c = t._c
-        meta.append((c.shape, c.dtype))
-        if t.__class__ is GradTensor:
-            fn = t._fn
-            if fn is not None:
-                nxt.append((fn, t._out))
-            elif t._rg:
-                nxt.append((grad_accumulator(t), 0))
+    ``name`` may be a function of (args, kwargs) (ops whose node name depends on the call); ``cls``, the
+    node class when the caller has it already. (The per-op cost of autograd: one pass over the
+    arguments, plain loops, no generator expressions.)"""
+    if cls is None:
+        cls = node_class(name(args, kwargs) if callable(name) else name)
+    nxt, meta, kept, is_t, versions, needs = [], [], [], [], [], []
+    first = None
+    for i, a in enumerate(args):
+        if isinstance(a, _T):
+            is_t.append(True)
+            if i in save:
+                kept.append(a)
+                versions.append(a._c.version)
             else:
-                nxt.append((None, 0))
+                kept.append(None)
+                versions.append(0)
+            items = (a,)
         else:
-            nxt.append((None, 0))
+            is_t.append(False)
+            kept.append(a)
+            versions.append(0)
+            if a.__class__ is not list and a.__class__ is not tuple:
+                continue
+            items = a
+        for t in items:
+            if not isinstance(t, _T):
+                continue
+            if first is None:
+                first = t
+            c = t._c
+            meta.append((c.shape, c.dtype))
+            if t.__class__ is GradTensor:
+                fn = t._fn
+                if fn is not None:
+                    nxt.append((fn, t._out))
+                    needs.append(True)
+                    continue
+                if t._rg:
+                    acc = t._acc
+                    nxt.append((acc if acc is not None else grad_accumulator(t), 0))
+                    needs.append(True)
+                    continue
+            nxt.append(_NONE)
+            needs.append(False)
+    if kwargs:
+        for t in kwargs.values():
+            if isinstance(t, _T):
+                if first is None:
+                    first = t
+                c = t._c
+                meta.append((c.shape, c.dtype))
+                e = edge(t)
+                nxt.append(e)
+                needs.append(e[0] is not None)
+    node = _new(cls)
     node._next = nxt
     node._meta = meta
     node._formula = formula
@@ -92,65 +132,81 @@ def record(name, formula, args, kwargs, result, save=(), extra=None):
     single = not isinstance(result, tuple)
     outs = (result,) if single else result
     node._nout = len(outs)
-    ctx = Ctx()
+    ctx = _new(Ctx)
+    ctx.args = kept = tuple(kept)
     if save:
-        keep = set(save)
-        ctx.args = tuple(a if i in keep or not isinstance(a, _T) else None for i, a in enumerate(args))
-        ctx._saved = [a if i in keep else None for i, a in enumerate(args)]
-        ctx._versions = [a._version if i in keep and isinstance(a, _T) else 0 for i, a in enumerate(args)]
+        ctx._saved = kept
+        ctx._versions = versions
     else:
-        ctx.args = tuple(None if isinstance(a, _T) else a for a in args)
         ctx._saved = ctx._versions = ()
     ctx.kwargs = kwargs
-    ctx.needs = tuple(e[0] is not None for e in nxt)
+    ctx.needs = needs
     ctx.node = None
-    x = {"in": meta, "tensor_args": tuple(isinstance(a, _T) for a in args)}
+    x = {"in": meta, "tensor_args": is_t}
     if not single:
         x["outs"] = [(tuple(o.shape), o.dtype, o.device) if isinstance(o, _T) else None for o in outs]
     if extra:
         x.update(extra)
         if "device" in extra:
-            x["device"] = tin[0].device
+            x["device"] = first.device
         if extra.get("view"):
             # The tensor whose memory this view looks into (a view of a view: the first one's base),
             # for in-place ops on the view (install._rebase).
-            src = tin[0]
-            fn = src._fn if src.__class__ is GradTensor else None
+            fn = first._fn if first.__class__ is GradTensor else None
             fctx = fn.ctx if fn is not None else None
             ref = fctx.extra.get("base") if fctx.__class__ is Ctx else None  # (operator nodes hold a tuple)
             base = ref() if ref is not None else None
-            x["base"] = weakref.ref(base if base is not None else src)
+            x["base"] = weakref.ref(base if base is not None else first)
     if save and "out" in save:
-        x["out"] = [(o._c, o._version) if isinstance(o, _T) else None for o in outs]
+        if single:
+            c = result._c
+            x["out"] = ((c, c.version),)
+        else:
+            x["out"] = [(o._c, o._c.version) if isinstance(o, _T) else None for o in outs]
     ctx.extra = x
     node.ctx = ctx
-    for nr, o in enumerate(outs):
+    nr = 0
+    for o in outs:
         if isinstance(o, _T) and o._c.dtype in _FLOATS:
-            make_output(o, node, nr)
+            o.__class__ = GradTensor
+            o._fn = node
+            o._out = nr
+            o._rg = False
+            o._g = None
+            o._hooks = None
+            o._acc = None
+        nr += 1
     return result
 
 
 def tracked(args, kwargs):
-    """Whether a call must be recorded: grad mode on and an argument requires grad. The common case,
-    no GradTensor and no sequence that may hold one among the arguments, is one pass over their
-    classes (every recorded or guarded entry point pays this on plain tensors)."""
+    """Whether a call must be recorded: grad mode on and an argument (or a tensor in a list argument)
+    requires grad. One pass over the arguments' classes; every recorded or guarded entry point pays
+    this, on plain tensors too."""
     for a in args:
         cls = a.__class__
-        if cls is GradTensor or cls is list or cls is tuple:
-            break
-    else:
-        if not kwargs or not _needs((), kwargs):
-            return False
-    return _state.enabled and _needs(args, kwargs)
+        if cls is GradTensor:
+            if a._fn is not None or a._rg:
+                return _state.enabled
+        elif cls is list or cls is tuple:
+            for x in a:
+                if x.__class__ is GradTensor and (x._fn is not None or x._rg):
+                    return _state.enabled
+    if kwargs:
+        for a in kwargs.values():
+            if a.__class__ is GradTensor and (a._fn is not None or a._rg):
+                return _state.enabled
+    return False
 
 
 def recorded(name, impl, formula, save=(), extra=None):
     """``impl`` wrapped: recorded as a ``name`` node when grad mode is on and an argument requires grad."""
+    cls = None if callable(name) else node_class(name)
 
     def call(*args, **kwargs):
         if not tracked(args, kwargs):
             return impl(*args, **kwargs)
-        if kwargs.get("out") is not None:
+        if kwargs and kwargs.get("out") is not None:
             raise RuntimeError(f"{getattr(impl, '__name__', name)}(): functions with out=... arguments don't support "
                                "automatic differentiation, but one of the arguments requires grad.")
         _state.enabled = False
@@ -158,9 +214,10 @@ def recorded(name, impl, formula, save=(), extra=None):
             result = impl(*args, **kwargs)
         finally:
             _state.enabled = True
-        if any(result is a for a in args):
-            return result  # the op returned its input itself (contiguous() of a contiguous tensor)
-        return record(name, formula, args, kwargs, result, save, extra)
+        for a in args:
+            if result is a:
+                return result  # the op returned its input itself (contiguous() of a contiguous tensor)
+        return record(name, formula, args, kwargs, result, save, extra, cls)
 
     functools.update_wrapper(call, impl)  # name, docstring, module (doctests find it), __wrapped__
     return call
