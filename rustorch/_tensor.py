@@ -207,6 +207,18 @@ class Tensor:
         return self._c.version
 
     @property
+    def data(self):
+        """The same memory as a plain tensor that autograd does not track (PyTorch's ``.data``)."""
+        c = self._c
+        return _wrap(c.as_strided(list(c.shape), list(c.strides), c.offset))
+
+    @data.setter
+    def data(self, value):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, not {type(value).__name__}")
+        self._c = value._c  # the tensor now is ``value``'s memory (shape and dtype may change)
+
+    @property
     def requires_grad(self):
         return False
 
@@ -403,7 +415,7 @@ class Tensor:
     __hash__ = object.__hash__
 
     def __repr__(self, *, tensor_contents=None):
-        if self.__class__ is GradTensor:
+        if self.__class__ in _GRAD:
             fn = self._fn
             return format_tensor(self._values(), self._c.dtype, self._c.device,
                                  type(fn).__name__ if fn is not None else None, self._rg)
@@ -563,13 +575,19 @@ class Tensor:
 
 def _to_grad(t, requires_grad):
     """Makes plain tensor ``t`` a GradTensor leaf (requiring grad or not)."""
-    if t.__class__ is not GradTensor:
+    if t.__class__ not in _GRAD:
         t.__class__ = GradTensor
-        t._fn = None
-        t._out = 0
-        t._g = None
-        t._hooks = None
-        t._acc = None
+        _to_grad_fields(t, requires_grad)
+    t._rg = requires_grad
+
+
+def _to_grad_fields(t, requires_grad):
+    """The autograd fields of a fresh leaf."""
+    t._fn = None
+    t._out = 0
+    t._g = None
+    t._hooks = None
+    t._acc = None
     t._rg = requires_grad
 
 
@@ -586,6 +604,23 @@ class GradTensor(Tensor):
     @requires_grad.setter
     def requires_grad(self, flag):
         self.requires_grad_(flag)
+
+    def __deepcopy__(self, memo):
+        """A leaf's copy: its own memory, the same requires_grad, a copy of ``.grad`` (as PyTorch)."""
+        if self._fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy "
+                               "protocol at the moment.  If you were attempting to deepcopy a module, this may be "
+                               "because of a torch.nn.utils.weight_norm usage, see "
+                               "https://github.com/pytorch/pytorch/pull/103001")
+        if id(self) in memo:
+            return memo[id(self)]
+        new = _new(self.__class__)
+        new._c = _wrap(self._c).clone()._c
+        _to_grad_fields(new, self._rg)
+        if self._g is not None:
+            new._g = self._g.__deepcopy__(memo)
+        memo[id(self)] = new
+        return new
 
     @property
     def grad(self):
@@ -604,7 +639,7 @@ class GradTensor(Tensor):
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
             if value.shape != self.shape:
-                raise RuntimeError(f"assigned grad has data of a different size")
+                raise RuntimeError("assigned grad has data of a different size")
         self._g = value
 
     @grad.deleter
@@ -678,6 +713,11 @@ class GradTensor(Tensor):
         from .autograd import backward
 
         backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+
+# The classes autograd tracks: GradTensor and its subclasses (nn.Parameter), checked by class membership
+# on the hot paths (cheaper than isinstance, and false for plain tensors and non-tensors alike).
+_GRAD = {GradTensor}
 
 
 def _binary_dunders(code):

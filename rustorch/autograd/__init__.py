@@ -5,7 +5,7 @@ Ops on tensors that require grad are recorded as they run (a dynamic graph of ``
 ``record.py`` (how an op is recorded), ``derivatives.py`` (every op's derivative) and ``install.py``
 (putting them on the entry points)."""
 
-from .._tensor import GradTensor, Tensor
+from .._tensor import _GRAD, GradTensor, Tensor
 from . import graph
 from .function import Function  # noqa: F401
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
@@ -54,7 +54,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     given)."""
     outputs = _as_list(tensors)
     for t in outputs:
-        if not (t.__class__ is GradTensor and (t._fn is not None or t._rg)):
+        if not (t.__class__ in _GRAD and (t._fn is not None or t._rg)):
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
     seeds = _seed(outputs, grad_tensors if grad_tensors is not None else grad_variables, "backward")
     if retain_graph is None:
@@ -73,7 +73,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     if allow_unused is None:
         allow_unused = materialize_grads
     for t in outs:
-        if not (t.__class__ is GradTensor and (t._fn is not None or t._rg)):
+        if not (t.__class__ in _GRAD and (t._fn is not None or t._rg)):
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
     seeds = _seed(outs, grad_outputs, "grad")
     if retain_graph is None:
@@ -120,8 +120,6 @@ def _creation_with_grad():
 def _install():
     from . import install, install_structured
 
-    graph._GT[0] = GradTensor
-    graph._T[0] = Tensor
     install.install()
     install_structured.install()
     _creation_with_grad()

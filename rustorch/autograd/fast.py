@@ -8,7 +8,7 @@ needs no grad (an edge ``(None, 0)``), ``1 - x`` is ``RsubBackward1`` and ``2 / 
 """
 
 from .. import _C
-from .._tensor import BINARY_CODE, GradTensor, Tensor, _NUMBER, _binary, _new, _other
+from .._tensor import _GRAD, BINARY_CODE, GradTensor, Tensor, _NUMBER, _binary, _new, _other
 from .graph import _FREED, Ctx, Node, grad_accumulator
 from .grad_mode import _state
 
@@ -19,7 +19,7 @@ def _edge(t):
     """Where a gradient for ``t`` goes, and its (shape, dtype) for the engine's fitting."""
     c = t._c
     meta = (c.shape, c.dtype)
-    if t.__class__ is GradTensor:
+    if t.__class__ in _GRAD:
         fn = t._fn
         if fn is not None:
             return (fn, t._out), meta
@@ -30,7 +30,7 @@ def _edge(t):
 
 
 def _needs(t):
-    return t.__class__ is GradTensor and (t._fn is not None or t._rg)
+    return t.__class__ in _GRAD and (t._fn is not None or t._rg)
 
 
 def _output(c, node):
@@ -159,9 +159,9 @@ def _binary_op(code, cls, saves, plain_forward):
             e1 = (acc if acc is not None else grad_accumulator(self), 0)
         else:
             e1 = _NONE
-        if ocls is GradTensor or ocls is Tensor:
+        if ocls in _GRAD or ocls is Tensor:
             e2 = _NONE
-            if ocls is GradTensor:
+            if ocls in _GRAD:
                 fn = other._fn
                 if fn is not None:
                     e2 = (fn, other._out)

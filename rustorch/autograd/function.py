@@ -1,7 +1,7 @@
 """Custom differentiable functions: subclass ``Function`` with static ``forward(ctx, ...)`` and
 ``backward(ctx, *grads)``, call ``MyFn.apply(...)``."""
 
-from .._tensor import GradTensor, Tensor, _wrap
+from .._tensor import _GRAD, Tensor, _wrap
 from .grad_mode import _state
 from .record import _needs, record
 
@@ -95,7 +95,7 @@ class Function:
         nondiff = [o for o in outs if isinstance(o, Tensor) and id(o) in ctx._non_diff]
         record(f"{cls.__name__}Backward", formula, args, {}, outs)
         for o in nondiff:
-            if o.__class__ is GradTensor:
+            if o.__class__ in _GRAD:
                 o._fn = None
                 o._rg = False
         return outs[0] if single else outs

@@ -15,7 +15,7 @@ needs (saved tensors with their versions, checked when used). Leaves that requir
 import weakref
 
 from .._dtype import _BY_NAME as _DT
-from .._tensor import BINARY_CODE, _binary_out, _wrap
+from .._tensor import _GRAD, BINARY_CODE, Tensor, _binary_out, _wrap
 from .grad_mode import _state
 
 
@@ -150,7 +150,7 @@ def grad_accumulator(t):
 
 def edge(t):
     """(node, output index) that a gradient for tensor ``t`` flows into; (None, 0) when none."""
-    if t.__class__ is not _GT[0]:
+    if t.__class__ not in _GRAD:
         return (None, 0)
     fn = t._fn
     if fn is not None:
@@ -161,8 +161,6 @@ def edge(t):
 
 
 _ADD = BINARY_CODE["add"]
-_GT = [None]  # GradTensor, set by the tensor module (a cycle of imports otherwise)
-_T = [None]  # Tensor, likewise
 
 
 def _sum_to(g, shape):
@@ -217,18 +215,17 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
     ``inputs`` (``autograd.grad``). (Every training step runs this loop: plain locals, no per-node
     allocation beyond the gradient buffers.)"""
     mode = _state
-    GT = _GT[0]
     # Where each root's gradient enters the graph.
     start = []
     for t, g in zip(roots, grads):
-        if t.__class__ is not GT or not (t._fn is not None or t._rg):
+        if t.__class__ not in _GRAD or not (t._fn is not None or t._rg):
             raise RuntimeError("element 0 of tensors does not require grad and does not have a grad_fn")
         start.append((edge(t), g))
     # Capture points for autograd.grad / backward(inputs=...).
     targets = {}
     if inputs is not None:
         for k, t in enumerate(inputs):
-            if t.__class__ is not GT or not (t._fn is not None or t._rg):
+            if t.__class__ not in _GRAD or not (t._fn is not None or t._rg):
                 raise RuntimeError("One of the differentiated Tensors does not require grad")
             targets.setdefault(edge(t), []).append(k)
     start_nodes = list({id(e[0]): e[0] for e, _ in start}.values())
@@ -348,8 +345,8 @@ def _accumulate(t, g, create_graph):
     elif old is None:
         # A fresh tensor of its own (the incoming gradient may be shared with other leaves or be a view),
         # detached: a plain clone.
-        t._g = _T[0].clone(_wrap(g._c))
-    elif old.__class__ is _GT[0]:
+        t._g = Tensor.clone(_wrap(g._c))
+    elif old.__class__ in _GRAD:
         t._g = old + g.detach()
     else:
         _binary_out(_ADD, old._c, g._c, old._c)  # .grad += g, in place as in PyTorch

@@ -9,7 +9,7 @@ import math
 
 import rustorch as R
 
-from .._tensor import GradTensor, Tensor
+from .._tensor import _GRAD, GradTensor, Tensor
 from . import fast
 from .grad_mode import _state
 from .record import _needs, recorded, tracked
@@ -123,7 +123,7 @@ class _Opaque:
 
 def _view_root(t):
     """The tensor whose memory view ``t`` (an output of a recorded view op) looks into, or None."""
-    if t.__class__ is not GradTensor or t._fn is None or type(t._fn).__name__ not in _VIEW_NODES:
+    if t.__class__ not in _GRAD or t._fn is None or type(t._fn).__name__ not in _VIEW_NODES:
         return None
     ctx = t._fn.ctx
     ref = ctx.extra.get("base") if ctx is not None else None
@@ -189,9 +189,9 @@ def _inplace(attr, functional):
         if not _state.enabled or not _needs((self,) + args, kwargs):
             return impl(self, *args, **kwargs)
         root = _view_root(self)
-        if self.__class__ is GradTensor and self._fn is None and self._rg:
+        if self.__class__ in _GRAD and self._fn is None and self._rg:
             raise RuntimeError(_LEAF_INPLACE)
-        if root is not None and root.__class__ is GradTensor and root._fn is None and root._rg:
+        if root is not None and root.__class__ in _GRAD and root._fn is None and root._rg:
             raise RuntimeError(_VIEW_OF_LEAF)
         old = self.clone() if _needs((self,), {}) else self
         res = functional(old, *args, **kwargs)
@@ -200,7 +200,7 @@ def _inplace(attr, functional):
             copy(self, res)
         finally:
             _state.enabled = True
-        if res.__class__ is GradTensor and res._fn is not None:
+        if res.__class__ in _GRAD and res._fn is not None:
             from .record import make_output
 
             if root is not None:
@@ -410,7 +410,7 @@ def _untracked(res):
     """A floating tensor among ``res`` that no node produced."""
     items = res if isinstance(res, (tuple, list)) else (res,)
     for t in items:
-        if isinstance(t, Tensor) and t.dtype.is_floating_point and (t.__class__ is not GradTensor or t._fn is None and
+        if isinstance(t, Tensor) and t.dtype.is_floating_point and (t.__class__ not in _GRAD or t._fn is None and
                                                                     not t._rg):
             return True
     return False

@@ -13,7 +13,7 @@ arguments (tensors inside list arguments in their places), then keyword argument
 import functools
 import weakref
 
-from .._tensor import GradTensor, Tensor, _wrap
+from .._tensor import _GRAD, GradTensor, Tensor, _wrap
 from .graph import Ctx, edge, grad_accumulator, node_class
 
 _new = object.__new__
@@ -38,14 +38,14 @@ def _tensors(args, kwargs):
 
 def _needs(args, kwargs):
     for a in args:
-        if a.__class__ is GradTensor and (a._fn is not None or a._rg):
+        if a.__class__ in _GRAD and (a._fn is not None or a._rg):
             return True
         if isinstance(a, (list, tuple)):
             for x in a:
-                if x.__class__ is GradTensor and (x._fn is not None or x._rg):
+                if x.__class__ in _GRAD and (x._fn is not None or x._rg):
                     return True
     for a in kwargs.values():
-        if a.__class__ is GradTensor and (a._fn is not None or a._rg):
+        if a.__class__ in _GRAD and (a._fn is not None or a._rg):
             return True
     return False
 
@@ -101,7 +101,7 @@ def record(name, formula, args, kwargs, result, save=(), extra=None, cls=None):
                 first = t
             c = t._c
             meta.append((c.shape, c.dtype))
-            if t.__class__ is GradTensor:
+            if t.__class__ in _GRAD:
                 fn = t._fn
                 if fn is not None:
                     nxt.append((fn, t._out))
@@ -152,7 +152,7 @@ def record(name, formula, args, kwargs, result, save=(), extra=None, cls=None):
         if extra.get("view"):
             # The tensor whose memory this view looks into (a view of a view: the first one's base),
             # for in-place ops on the view (install._rebase).
-            fn = first._fn if first.__class__ is GradTensor else None
+            fn = first._fn if first.__class__ in _GRAD else None
             fctx = fn.ctx if fn is not None else None
             ref = fctx.extra.get("base") if fctx.__class__ is Ctx else None  # (operator nodes hold a tuple)
             base = ref() if ref is not None else None
@@ -185,16 +185,16 @@ def tracked(args, kwargs):
     this, on plain tensors too."""
     for a in args:
         cls = a.__class__
-        if cls is GradTensor:
+        if cls in _GRAD:
             if a._fn is not None or a._rg:
                 return _state.enabled
         elif cls is list or cls is tuple:
             for x in a:
-                if x.__class__ is GradTensor and (x._fn is not None or x._rg):
+                if x.__class__ in _GRAD and (x._fn is not None or x._rg):
                     return _state.enabled
     if kwargs:
         for a in kwargs.values():
-            if a.__class__ is GradTensor and (a._fn is not None or a._rg):
+            if a.__class__ in _GRAD and (a._fn is not None or a._rg):
                 return _state.enabled
     return False
 
