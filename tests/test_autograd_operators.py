@@ -170,3 +170,24 @@ def test_unsupported_operands_return_notimplemented():
         x * object()
     with pytest.raises(TypeError):
         object() - x
+
+
+@pytest.mark.parametrize("device", ["cpu", "wgpu"])
+def test_matrix_products(device):
+    _device(device)
+    rng = np.random.default_rng(5)
+    a = torch.from_numpy(rng.uniform(-1, 1, (3, 4))).to(device).requires_grad_()
+    b = torch.from_numpy(rng.uniform(-1, 1, (5, 4))).to(device).requires_grad_()  # used transposed
+    p = torch.from_numpy(rng.uniform(-1, 1, (4, 2))).to(device)
+    assert type((a @ b.t()).grad_fn).__name__ == "MmBackward0"
+    assert [n is not None for n, _ in (a @ p).grad_fn.next_functions] == [True, False]
+    assert [n is not None for n, _ in (p.t() @ a.t()).grad_fn.next_functions] == [False, True]
+    for f in (lambda x, y: x @ y.t(), lambda x, y: (y @ x.t()).tanh() @ x, lambda x, y: x @ p,
+              lambda x, y: x[0] @ y.t(), lambda x, y: (x @ y.t()) @ (y @ p)):
+        assert torch.autograd.gradcheck(f, (a, b))
+        assert torch.autograd.gradgradcheck(f, (a, b))
+    w = b.detach().clone()
+    r = a @ w.t()
+    w.mul_(2)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        r.sum().backward()

@@ -310,8 +310,66 @@ def _whole(name, cls, generic):
     return reduce
 
 
+class MmBackward0(_Fast):
+    __slots__ = ()
+
+    def _grads(self, ctx, g):
+        # ctx: (a, version of a, b, version of b); d(a @ b) = (g @ b^T, a^T @ g)
+        a, va, b, vb = ctx
+        (ea, _), (eb, _) = self._next
+        ga = gb = None
+        if _state.enabled:
+            if ea is not None:
+                ga = g @ _saved(b, vb, self).mT
+            if eb is not None:
+                gb = _saved(a, va, self).mT @ g
+            return (ga, gb)
+        gc = g._c.unsqueeze(0)
+        if ea is not None:
+            ga = _plain(_BMM(gc, _saved(b, vb, self)._c.transpose(0, 1).unsqueeze(0)).squeeze([0]))
+        if eb is not None:
+            gb = _plain(_BMM(_saved(a, va, self)._c.transpose(0, 1).unsqueeze(0), gc).squeeze([0]))
+        return (ga, gb)
+
+
+_BMM = _C.bmm
+_MM_DTYPES = frozenset(("float32", "float64", "float16", "bfloat16"))
+
+
+def _matmul(generic):
+    """``a @ b`` of two matrices of one float dtype and device (a layer's product): recorded inline;
+    every other case (vectors, batches, mixed dtypes, errors) through the general matmul."""
+
+    def matmul(self, other):
+        ocls = other.__class__
+        if not _state.enabled or not (ocls in _GRAD or ocls is Tensor):
+            return generic(self, other)
+        sc, oc = self._c, other._c
+        sa, sb = sc.shape, oc.shape
+        if not (len(sa) == 2 and len(sb) == 2 and sa[1] == sb[0] and sa[0] and sb[1] and sa[1]
+                and sc.dtype == oc.dtype and sc.dtype in _MM_DTYPES and sc.device == oc.device):
+            return generic(self, other)
+        e1, m1 = _edge(self)
+        e2, m2 = _edge(other)
+        if e1[0] is None and e2[0] is None:
+            return generic(self, other)
+        c = _BMM(sc.unsqueeze(0), oc.unsqueeze(0)).squeeze([0])
+        node = _new(MmBackward0)
+        node._next = (e1, e2)
+        node._meta = (m1, m2)
+        node.ctx = (self, sc.version, other, oc.version)
+        node._pre = node._retain = node._hooks = None
+        node._nout = 1
+        return _output(c, node)
+
+    matmul.__name__ = generic.__name__
+    matmul.__doc__ = generic.__doc__
+    return matmul
+
+
 def install():
     """Puts the recorded operators on GradTensor (in-place forms stay on the generic path)."""
+    GradTensor.__matmul__ = _matmul(Tensor.__matmul__)
     GradTensor.sum = _whole("sum", SumBackward0, Tensor.sum)
     GradTensor.mean = _whole("mean", MeanBackward0, Tensor.mean)
     for py, code, cls, saves in (("add", _ADD, AddBackward0, False), ("sub", _SUB, SubBackward0, False),

@@ -102,7 +102,8 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
         ins, gos = args[:n_in], args[n_in:]
         o = _outputs(func, ins)
         req = [t for t in ins if isinstance(t, Tensor) and t.requires_grad]
-        return autograd_grad(o, req, grad_outputs=list(gos), create_graph=True, allow_unused=True)
+        grads = autograd_grad(o, req, grad_outputs=list(gos), create_graph=True, allow_unused=True)
+        return tuple(g for g in grads if g is not None)  # an input the outputs do not use: no derivative
 
     return gradcheck(first_derivatives, tuple(inputs) + tuple(grad_outputs), eps=eps, atol=atol, rtol=rtol,
                      raise_exception=raise_exception)
