@@ -448,7 +448,23 @@ def _as_strided_grad(c, g):
     out_pos = cells.as_strided(size, stride, offset).reshape(-1)
     in_pos = cells.as_strided(list(x.shape), list(x.stride()), x.storage_offset()).reshape(-1)
     buf = _flat_add(n, out_pos, g.reshape(-1))
+    if _overlaps(x.shape, x.stride()):
+        # The input reads some storage cells several times (an expanded input): each read gets its
+        # share of the cell's gradient, as in PyTorch's as_strided_backward.
+        reads = _flat_add(n, in_pos, R.ones(in_pos.shape, dtype=g.dtype, device=g.device))
+        buf = buf / reads.clamp(min=1)
     return (buf.index_select(0, in_pos).reshape(x.shape),)
+
+
+def _overlaps(shape, stride):
+    """Whether a geometry reads some storage cell twice (PyTorch's maybe-overlapping test: each dim's
+    stride, in increasing order, must exceed the reach of the smaller ones)."""
+    reach = 0
+    for st, size in sorted((abs(t), s) for s, t in zip(shape, stride) if s > 1):
+        if st <= reach:
+            return True
+        reach += (size - 1) * st
+    return False
 
 
 def _to_grad(c, g):
