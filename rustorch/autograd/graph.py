@@ -175,10 +175,16 @@ def _sum_to(g, shape):
     return g.reshape(shape) if lead or tuple(g.shape) != shape else g
 
 
-def _fit(g, meta):
+def _fit(g, meta, node=None, k=0):
+    """Gradient ``g`` made the shape and dtype of input ``k`` of ``node`` (broadcasting undone)."""
     shape, dtype = meta
     c = g._c
     if c.shape != shape:
+        got = c.shape
+        lead = len(got) - len(shape)
+        if lead < 0 or any(s != 1 and s != d for s, d in zip(shape, got[lead:])):
+            raise RuntimeError(f"Function {type(node).__name__} returned an invalid gradient at index {k} - got "
+                               f"{list(got)} but expected shape compatible with {list(shape)}")
         g = _sum_to(g, shape)
     if c.dtype != dtype:
         g = g.to(_DT[dtype])
@@ -283,7 +289,7 @@ def run_backward(roots, grads, retain_graph, create_graph, inputs=None, accumula
                         shape, dtype = node._meta[k]
                         c = gi._c
                         if c.shape != shape or c.dtype != dtype:
-                            gi = _fit(gi, node._meta[k])
+                            gi = _fit(gi, node._meta[k], node, k)
                         buf = buffers.get(nxt)
                         if buf is None:
                             buf = buffers[nxt] = [None] * nxt._nout

@@ -97,7 +97,9 @@ def _wrap_method(attr, name, formula, save=(), extra=None):
     if impl is None:
         return None
     rec = recorded(name, impl, formula, save, extra)
-    setattr(Tensor, attr, rec)
+    for other, fn in list(vars(Tensor).items()):
+        if fn is impl:  # the method and its aliases (absolute, arcsin, multiply, ...)
+            setattr(Tensor, other, rec)
     return rec
 
 
@@ -191,6 +193,12 @@ def _inplace(attr, functional):
         root = _view_root(self)
         if self.__class__ in _GRAD and self._fn is None and self._rg:
             raise RuntimeError(_LEAF_INPLACE)
+        multi = _MULTI_VIEWS.get(type(self._fn).__name__) if self.__class__ in _GRAD else None
+        if multi is not None:
+            raise RuntimeError(f"Output {self._out} of {multi} is a view and is being modified inplace. This view is "
+                               "the output of a function that returns multiple views. Such functions do not allow the "
+                               "output views to be modified inplace. You should replace the inplace operation by an "
+                               "out-of-place one.")
         if root is not None and root.__class__ in _GRAD and root._fn is None and root._rg:
             raise RuntimeError(_VIEW_OF_LEAF)
         old = self.clone() if _needs((self,), {}) else self
@@ -210,7 +218,42 @@ def _inplace(attr, functional):
         return self
 
     functools.update_wrapper(call, impl)
-    setattr(Tensor, attr, call)
+    for other, fn in list(vars(Tensor).items()):
+        if fn is impl:  # the method and its aliases (sub_ and subtract_, ...)
+            setattr(Tensor, other, call)
+
+
+# Ops returning several views of their input (PyTorch names the function in the in-place error).
+_MULTI_VIEWS = {"SplitBackward0": "Split", "SplitWithSizesBackward0": "SplitWithSizes", "UnbindBackward0": "Unbind"}
+
+
+def _getitem_name(args, kwargs):
+    """PyTorch's node for basic indexing: the last op its index applies (select for an int, unsqueeze for
+    None, slice for a slice that is not the whole dim); a lone slice is a slice, nothing else an alias."""
+    index = args[1]
+    if isinstance(index, slice):
+        return "SliceBackward0"  # a lone slice always slices (x[:] too)
+    items = index if isinstance(index, tuple) else (index,)
+    name = None
+    for i in items:
+        if i is None:
+            name = "UnsqueezeBackward0"
+        elif isinstance(i, slice):
+            if not (i.start in (None, 0) and i.stop is None and i.step in (None, 1)):
+                name = "SliceBackward0"
+        elif i is not Ellipsis:
+            name = "SelectBackward0"
+    return name or "AliasBackward0"  # x[...], x[:, :]: the tensor itself, aliased
+
+
+def _scatter_name(args, kwargs):
+    value = args[3] if len(args) > 3 else kwargs.get("value", kwargs.get("src"))
+    return "ScatterBackward0" if isinstance(value, Tensor) else "ScatterBackward1"
+
+
+def _masked_fill_name(args, kwargs):
+    value = args[2] if len(args) > 2 else kwargs.get("value")
+    return "MaskedFillBackward1" if isinstance(value, Tensor) else "MaskedFillBackward0"
 
 
 def _is_basic(index):
@@ -235,6 +278,19 @@ def _index_put_grad(c, g):
 
 
 _SETITEM = [None]  # Tensor.__setitem__ as the indexing module defines it
+_COPY = [None]  # Tensor.copy_ unrecorded
+
+
+def _copy_impl(old, src, non_blocking=False):
+    """``old.copy_(src)`` as a new value: src broadcast into old's shape, dtype and device."""
+    out = R.empty_like(old)
+    _COPY[0](out, src)
+    return out
+
+
+def _copy_grad(c, g):
+    src = _s(c, 1)
+    return (R.zeros_like(g) if c.needs[0] else None, g.to(device=src.device) if c.needs[1] else None)
 
 
 def _reflected(rec):
@@ -317,7 +373,8 @@ def install():
     GradTensor.mT = property(lambda self: self.transpose(-2, -1))
     # Basic indexing (ints, slices, None, ...) gives views (in-place writes through them reach the
     # base); advanced indexing gives copies.
-    get_view = recorded("SliceBackward0", Tensor.__getitem__, _getitem_grad, (1,), extra={"view": True})
+    get_view = recorded(_getitem_name, Tensor.__getitem__, _getitem_grad, (1,), extra={"view": True})
+    _VIEW_NODES.update(("SelectBackward0", "UnsqueezeBackward0", "AliasBackward0"))
     get_copy = recorded("IndexBackward0", Tensor.__getitem__, _getitem_grad, (1,))
     _VIEW_NODES.add("SliceBackward0")
 
@@ -337,6 +394,8 @@ def install():
     def setitem(self, index, value):
         if not _state.enabled or not _needs((self, value), {}):
             return _SETITEM[0](self, index, value)
+        if self.__class__ in _GRAD and self._fn is None and self._rg and _is_basic(index):
+            raise RuntimeError(_VIEW_OF_LEAF)  # x[1:] = v writes through a view of x, as PyTorch sees it
         inplace_put(self, _Opaque(index), value)
 
     functools.update_wrapper(setitem, _SETITEM[0])
@@ -360,10 +419,10 @@ def install():
         _inplace(n + "_", rec_f)
     _op("gather", "GatherBackward0", _gather_grad, (2,))
     _op("index_select", "IndexSelectBackward0", _index_select_grad, (2,))
-    rec_f, _ = _op("masked_fill", "MaskedFillBackward0", _masked_fill_grad, (1,))
+    rec_f, _ = _op("masked_fill", _masked_fill_name, _masked_fill_grad, (1,))
     _inplace("masked_fill_", rec_f)
     _op("masked_select", "MaskedSelectBackward0", _masked_select_grad, (1,))
-    rec_f, _ = _op("scatter", "ScatterBackward0", _scatter_grad, (2,))
+    rec_f, _ = _op("scatter", _scatter_name, _scatter_grad, (2,))
     _inplace("scatter_", rec_f)
     rec_f, _ = _op("scatter_add", "ScatterAddBackward0", _scatter_add_grad, (2,))
     _inplace("scatter_add_", rec_f)
@@ -371,7 +430,8 @@ def install():
     _inplace("cumsum_", rec_f)
     rec_f, _ = _op("cumprod", "CumprodBackward0", _cumprod_grad, (0, "out"))
     _inplace("cumprod_", rec_f)
-    _op("sort", "SortBackward0", _sorted_values_grad, ("out",), {"op": "sort"})
+    _op("sort", lambda a, k: "SortBackward1" if k.get("stable") is not None else "SortBackward0",
+        _sorted_values_grad, ("out",), {"op": "sort"})
     _op("topk", "TopkBackward0", _sorted_values_grad, ("out",), {"op": "topk"})
     _op("kthvalue", "KthvalueBackward0", _kth_grad, ("out",))
     for n, base in (("median", "Median"), ("nanmedian", "Nanmedian")):
@@ -379,6 +439,8 @@ def install():
                 f"{b}Backward1")(base), _median_grad, (0, "out"))
 
 
+    _COPY[0] = Tensor.copy_
+    _inplace("copy_", recorded("CopyBackwards", _copy_impl, _copy_grad, (1,)))  # last: _inplace copies with it
     fast.install()  # + - * /, sum() and mean() on GradTensor: recorded inline (the per-op hot path)
 
 
