@@ -9,7 +9,7 @@ STAMP := $(VENV)/.deps-installed
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet "maturin>=1.16,<2" "numpy>=1.22" "pytest>=8" "hypothesis>=6.100"
+	$(PY) -m pip install --quiet "maturin>=1.16,<2" "numpy>=1.22" "safetensors>=0.4,<1" "pytest>=8" "hypothesis>=6.100"
 	touch $(STAMP)
 
 # Release build of the extension, installed into .venv in editable mode.
@@ -39,7 +39,7 @@ lint:
 NP1 := .venv-numpy1
 $(NP1)/.deps-installed:
 	$(PYTHON) -m venv $(NP1)
-	$(NP1)/bin/python -m pip install --quiet "numpy>=1.22,<2" "pytest>=8" "hypothesis>=6.100"
+	$(NP1)/bin/python -m pip install --quiet "numpy>=1.22,<2" "safetensors>=0.4,<1" "pytest>=8" "hypothesis>=6.100"
 	touch $@
 
 # (the wgpu suites do not touch numpy's array protocols: they run once, in test-python)
