@@ -1,0 +1,5 @@
+"""Utilities with PyTorch's API: ``rustorch.utils.data`` (datasets, samplers, DataLoader)."""
+
+from . import data
+
+__all__ = ["data"]

@@ -1,0 +1,5 @@
+"""Helpers behind the ``DataLoader``: ``collate`` (batching samples into tensors)."""
+
+from . import collate
+
+__all__ = ["collate"]
