@@ -530,3 +530,20 @@ def test_docstring_examples(name):
     env = dict(vars(data), rustorch=rustorch, np=np)
     result = doctest.testmod(mod, extraglobs=env, optionflags=doctest.ELLIPSIS, report=True, verbose=False)
     assert result.failed == 0 and result.attempted > 0
+
+
+def test_tensor_dataset_batches_equal_collated_samples():
+    # A TensorDataset with the default collation is gathered a batch at a time: it must equal stacking
+    # the samples one by one (a collate_fn that is not default_collate itself takes that path).
+    x = torch.arange(40.0).reshape(10, 4)
+    y = torch.arange(10) % 3
+    ds = data.TensorDataset(x, y)
+    for kw in ({"batch_size": 3}, {"batch_size": 4, "drop_last": True}, {"batch_size": 2, "shuffle": True}):
+        fast = list(DataLoader(ds, generator=torch.Generator().manual_seed(5), **kw))
+        slow = list(DataLoader(ds, generator=torch.Generator().manual_seed(5),
+                               collate_fn=lambda b: data.default_collate(b), **kw))
+        assert len(fast) == len(slow)
+        for f, s in zip(fast, slow):
+            assert isinstance(f, list) and len(f) == 2
+            assert f[0].tolist() == s[0].tolist() and f[1].tolist() == s[1].tolist()
+            assert f[0].dtype == s[0].dtype and f[1].dtype == s[1].dtype

@@ -11,9 +11,9 @@ import multiprocessing
 import warnings
 from typing import Generic, TypeVar
 
-from ... import empty, int64
+from ... import empty, int64, tensor
 from ._utils import collate as _collate
-from .dataset import IterableDataset
+from .dataset import IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
 
 __all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info"]
@@ -248,6 +248,11 @@ class _DataLoaderIter:
     def _fetch_map(self, index):
         if not self._auto_collation:
             return self._collate_fn(self._dataset[index])
+        if self._collate_fn is default_collate and type(self._dataset) is TensorDataset:
+            # The rows of each tensor gathered at once: what stacking the samples one by one gives.
+            tensors = self._dataset.tensors
+            idx = tensor(list(index), dtype=int64, device=tensors[0].device)
+            return [t.index_select(0, idx if t.device == idx.device else idx.to(t.device)) for t in tensors]
         if getattr(self._dataset, "__getitems__", None):
             data = self._dataset.__getitems__(index)
         else:
