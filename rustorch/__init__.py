@@ -29,6 +29,7 @@ from ._index_ops import *  # noqa: F401,F403
 from ._scan import *  # noqa: F401,F403
 from ._sort import *  # noqa: F401,F403
 from ._sampling import *  # noqa: F401,F403
+from ._broadcast import *  # noqa: F401,F403
 from . import _indexing  # noqa: F401,E402  (Tensor.__getitem__ / __setitem__)
 from ._creation import (  # noqa: F401
     arange,

@@ -8,7 +8,8 @@ import pytest
 from _backend import IS_REFERENCE
 
 MODULES = ["rustorch", "rustorch._functional", "rustorch._creation", "rustorch._random", "rustorch._dtype",
-           "rustorch._tensor", "rustorch._tensor_str"]
+           "rustorch._tensor", "rustorch._tensor_str", "rustorch._sampling", "rustorch._broadcast",
+           "rustorch.nn.parameter", "rustorch.autograd.function", "rustorch.serialization"]
 
 
 @pytest.mark.skipif(IS_REFERENCE, reason="rustorch's own docstrings")

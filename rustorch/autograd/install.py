@@ -509,6 +509,8 @@ def guard_the_rest():
             continue
         if hasattr(fn, "__wrapped__") or hasattr(fn, "__guarded__") or name.endswith("_like"):
             continue
+        if getattr(fn, "_composite", False):
+            continue  # declared a composition of recorded ops by its module (broadcast_tensors, ...)
         if getattr(fn, "__module__", "").startswith("rustorch.autograd"):
             continue
         _replace_everywhere(fn, _guard(name, fn, False))
