@@ -18,15 +18,19 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bench_core import rustorch, torch  # noqa: E402  (an installed rustorch first, else this tree)
 
 
-def median_us(fn, reps, inner):
-    fn()
-    samples = []
+def median_us(fns, reps, inner):
+    """Medians (us per call) of each function's repetitions, the libraries' repetitions interleaved so
+    that a change in the machine's load falls on both alike."""
+    for fn in fns.values():
+        fn()
+    samples = {name: [] for name in fns}
     for _ in range(reps):
-        t0 = time.perf_counter()
-        for _ in range(inner):
-            fn()
-        samples.append((time.perf_counter() - t0) / inner * 1e6)
-    return statistics.median(samples)
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            for _ in range(inner):
+                fn()
+            samples[name].append((time.perf_counter() - t0) / inner * 1e6)
+    return {name: statistics.median(v) for name, v in samples.items()}
 
 
 def rows(m):
@@ -45,7 +49,7 @@ def main():
     p.add_argument("--quick", action="store_true")
     p.add_argument("--json")
     args = p.parse_args()
-    reps = 5 if args.quick else 15
+    reps = 5 if args.quick else 21
     libs = {"rustorch": rustorch}
     if torch is not None:
         libs["torch"] = torch
@@ -57,7 +61,7 @@ def main():
     out = {}
     table = {name: rows(m) for name, m in libs.items()}
     for i, (label, _, inner) in enumerate(table["rustorch"]):
-        vals = {name: median_us(table[name][i][1], reps, inner // (3 if args.quick else 1)) for name in libs}
+        vals = median_us({name: table[name][i][1] for name in libs}, reps, inner // (3 if args.quick else 1))
         line = f"{label:46s}{vals['rustorch']:>9.2f} us"
         if "torch" in vals:
             line += f"{vals['torch']:>9.2f} us{vals['torch'] / vals['rustorch']:>9.2f}x"

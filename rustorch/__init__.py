@@ -103,5 +103,6 @@ from . import _dtype  # noqa: E402
 from . import autograd  # noqa: E402,F401  (last: it records the differentiable entry points defined above)
 from .autograd import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: E402,F401
 from . import nn  # noqa: E402,F401
+from . import optim  # noqa: E402,F401
 from .serialization import load, save  # noqa: E402,F401
 from . import utils  # noqa: E402,F401

@@ -255,6 +255,14 @@ class Tensor:
     def retain_grad(self):
         raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
 
+    @property
+    def retains_grad(self):
+        """Whether backward fills this non-leaf tensor's ``.grad`` (``retain_grad()`` was called)."""
+        if self.__class__ not in _GRAD or self._fn is None:
+            return False
+        kept = self._fn._retain
+        return bool(kept) and self._out in kept and kept[self._out]() is self
+
     def register_hook(self, hook):
         raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
 

@@ -57,3 +57,13 @@ def test_deepcopy_of_leaves():
     assert y.grad.tolist() == [3.0, 3.0] and y.grad.data_ptr() != x.grad.data_ptr()  # a leaf's copies it
     with pytest.raises(RuntimeError, match="Only Tensors created explicitly by the user"):
         copy.deepcopy(x * 2)
+
+
+def test_retains_grad():
+    x = torch.ones(2, requires_grad=True)
+    y = x * 2
+    assert not x.retains_grad and not y.retains_grad and not torch.ones(1).retains_grad
+    y.retain_grad()
+    assert y.retains_grad
+    y.sum().backward()
+    assert y.grad.tolist() == [1.0, 1.0]
