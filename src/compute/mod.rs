@@ -6,6 +6,7 @@ pub mod creation;
 pub mod elementwise;
 pub mod index;
 pub mod matmul;
+pub mod optim;
 pub mod reduce;
 pub mod scan;
 pub mod sort;

@@ -8,6 +8,7 @@ pub mod gemm_f32;
 pub mod index;
 pub mod iter;
 pub mod matmul;
+pub mod optim;
 pub mod random;
 pub mod reduce;
 pub mod scan;

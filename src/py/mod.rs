@@ -5,6 +5,7 @@ mod errors;
 mod index;
 mod linalg;
 mod ops;
+mod optim;
 mod random;
 mod scan;
 mod sort;
@@ -30,7 +31,7 @@ fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ops::op_names, ops::to_device, ops::wgpu_status, ops::wgpu_synchronize, ops::wgpu_memory_stats,
         ops::wgpu_reset_peak_memory_stats, ops::wgpu_empty_cache, ops::wgpu_info, ops::wgpu_ops, random::uniform_, random::normal_, random::randint_, random::randperm, random::manual_seed,
         linalg::bmm, index::gather, index::scatter_, index::nonzero, scan::cumulative,
-        sort::sort, sort::topk, sort::kthvalue, sort::searchsorted,
+        sort::sort, sort::topk, sort::kthvalue, sort::searchsorted, optim::optimizer_step,
     );
     Ok(())
 }

@@ -17,6 +17,9 @@ mod map_tests;
 pub mod matmul;
 #[cfg(test)]
 mod matmul_tests;
+pub mod optim;
+#[cfg(test)]
+mod optim_tests;
 pub mod pool;
 pub mod queue;
 pub mod random;

@@ -1,0 +1,65 @@
+"""``Adadelta``: steps scaled by the ratio of moving averages of squared updates and gradients."""
+
+from .. import zeros_like
+from .._tensor import Tensor
+from ._fused import _check_unsupported, _host_counters, _new_counter, _step, _with_grads
+from .optimizer import Optimizer, _call_closure, _use_grad
+
+__all__ = ["Adadelta"]
+
+
+class Adadelta(Optimizer):
+    """Adadelta with PyTorch's options (``torch.optim.Adadelta``): ``square_avg`` and ``acc_delta`` are
+    moving averages (smoothing ``rho``) of the squared gradient and of the squared update
+    ``sqrt(acc_delta + eps) / sqrt(square_avg + eps) * grad``, which is applied scaled by ``lr``. Each
+    step is one fused native update per parameter group.
+
+    >>> w = rustorch.nn.Parameter(rustorch.tensor([1.0, -2.0]))
+    >>> opt = Adadelta([w], lr=1.0, rho=0.0, eps=1.0)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.1056, -1.0299])
+    """
+
+    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
+                 maximize=False, differentiable=False):
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= rho <= 1.0:
+            raise ValueError(f"Invalid rho value: {rho}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_unsupported("Adadelta", capturable, differentiable)
+        defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
+                    "capturable": capturable, "foreach": foreach, "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+        _host_counters(self, "step")
+
+    @_use_grad
+    def step(self, closure=None):
+        """Performs one optimization step; ``closure`` re-evaluates the model and returns the loss."""
+        loss = _call_closure(closure)
+        for group in self.param_groups:
+            items = _with_grads(self, group, "Adadelta does not support sparse gradients")
+            for p, _, state in items:
+                if len(state) == 0:
+                    state["step"] = _new_counter(0.0)
+                    state["square_avg"] = zeros_like(p)
+                    state["acc_delta"] = zeros_like(p)
+            _step("adadelta", items, [[s["square_avg"], s["acc_delta"]] for _, _, s in items],
+                  [[s["step"]] for _, _, s in items], lr=group["lr"], rho=group["rho"], eps=group["eps"],
+                  weight_decay=group["weight_decay"], maximize=group["maximize"])
+        return loss

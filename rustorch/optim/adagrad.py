@@ -1,0 +1,74 @@
+"""``Adagrad``: steps scaled by the accumulated squared gradients."""
+
+from .. import full_like
+from .._tensor import Tensor
+from ._fused import _check_fused, _check_unsupported, _host_counters, _new_counter, _step, _with_grads
+from .optimizer import Optimizer, _call_closure, _use_grad
+
+__all__ = ["Adagrad"]
+
+
+class Adagrad(Optimizer):
+    """Adagrad with PyTorch's options (``torch.optim.Adagrad``): ``sum`` accumulates the squared
+    gradients from ``initial_accumulator_value``; the learning rate decays as
+    ``lr / (1 + (step - 1) * lr_decay)``. The state is created with the optimizer, as in PyTorch. Each
+    step is one fused native update per parameter group.
+
+    >>> w = rustorch.nn.Parameter(rustorch.tensor([1.0, -2.0]))
+    >>> opt = Adagrad([w], lr=0.5)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.5000, -1.5000])
+    """
+
+    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
+                 foreach=None, *, maximize=False, differentiable=False, fused=None):
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= lr_decay:
+            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= initial_accumulator_value:
+            raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_unsupported("Adagrad", differentiable=differentiable)
+        defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
+                    "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
+                    "maximize": maximize, "differentiable": differentiable, "fused": fused}
+        super().__init__(params, defaults)
+        _check_fused(fused, foreach, differentiable)
+        for group in self.param_groups:
+            for p in group["params"]:
+                self._init_state(self.state[p], p)
+
+    def _init_state(self, state, p):
+        state["step"] = _new_counter(0.0)
+        state["sum"] = full_like(p, self.defaults["initial_accumulator_value"])
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("fused", None)
+        _host_counters(self, "step")
+
+    @_use_grad
+    def step(self, closure=None):
+        """Performs one optimization step; ``closure`` re-evaluates the model and returns the loss."""
+        loss = _call_closure(closure)
+        for group in self.param_groups:
+            items = _with_grads(self, group, "Adagrad: sparse gradients are not supported")
+            for p, _, state in items:
+                if len(state) == 0:
+                    self._init_state(state, p)
+            _step("adagrad", items, [[s["sum"]] for _, _, s in items], [[s["step"]] for _, _, s in items],
+                  lr=group["lr"], lr_decay=group["lr_decay"], eps=group["eps"],
+                  weight_decay=group["weight_decay"], maximize=group["maximize"])
+        return loss

@@ -1,0 +1,89 @@
+"""``Adam`` (and the base of ``AdamW``): adaptive moment estimation, optionally AMSGrad."""
+
+from .. import zeros_like
+from .._tensor import Tensor
+from ._fused import _check_fused, _check_unsupported, _host_counters, _new_counter, _number, _step, _with_grads
+from .optimizer import Optimizer, _call_closure, _use_grad
+
+__all__ = ["Adam"]
+
+
+class Adam(Optimizer):
+    """Adam with PyTorch's options (``torch.optim.Adam``): moving averages of the gradient
+    (``exp_avg``) and of its square (``exp_avg_sq``; their running maximum ``max_exp_avg_sq`` with
+    ``amsgrad``), bias-corrected at each ``step``; ``decoupled_weight_decay=True`` is AdamW. Each step
+    is one fused native update per parameter group.
+
+    >>> w = rustorch.nn.Parameter(rustorch.tensor([1.0, -2.0]))
+    >>> opt = Adam([w], lr=0.1)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.9000, -1.9000])
+    >>> sorted(opt.state[w]), opt.state[w]["step"]
+    (['exp_avg', 'exp_avg_sq', 'step'], tensor(1.))
+    """
+
+    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
+                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
+                 decoupled_weight_decay=False):
+        if isinstance(lr, Tensor):
+            if foreach and not capturable:
+                raise ValueError("lr as a Tensor is not supported for capturable=False and foreach=True")
+            if lr.numel() != 1:
+                raise ValueError("Tensor lr must be 1-element")
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not ((isinstance(betas[0], float) and isinstance(betas[1], float))
+                or (isinstance(betas[0], Tensor) and isinstance(betas[1], Tensor))):
+            raise ValueError("betas must be either both floats or both Tensors")
+        _check_unsupported(type(self).__name__, capturable, differentiable)
+        defaults = {"lr": lr, "betas": (betas[0], betas[1]), "eps": eps, "weight_decay": weight_decay,
+                    "amsgrad": amsgrad, "maximize": maximize, "foreach": foreach, "capturable": capturable,
+                    "differentiable": differentiable, "fused": fused,
+                    "decoupled_weight_decay": decoupled_weight_decay}
+        super().__init__(params, defaults)
+        _check_fused(fused, foreach, differentiable)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("amsgrad", False)
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("capturable", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("decoupled_weight_decay", False)
+            group.setdefault("fused", None)
+        _host_counters(self, "step")
+
+    @_use_grad
+    def step(self, closure=None):
+        """Performs one optimization step; ``closure`` re-evaluates the model and returns the loss."""
+        loss = _call_closure(closure)
+        for group in self.param_groups:
+            items = _with_grads(self, group,
+                                "Adam does not support sparse gradients, please consider SparseAdam instead")
+            amsgrad = group["amsgrad"]
+            for p, _, state in items:
+                if len(state) == 0:
+                    state["step"] = _new_counter(0.0)
+                    state["exp_avg"] = zeros_like(p)
+                    state["exp_avg_sq"] = zeros_like(p)
+                    if amsgrad:
+                        state["max_exp_avg_sq"] = zeros_like(p)
+            keys = ("exp_avg", "exp_avg_sq", "max_exp_avg_sq") if amsgrad else ("exp_avg", "exp_avg_sq")
+            beta1, beta2 = group["betas"]
+            _step("adam", items, [[s[k] for k in keys] for _, _, s in items], [[s["step"]] for _, _, s in items],
+                  lr=group["lr"], beta1=_number(beta1), beta2=_number(beta2), eps=group["eps"],
+                  weight_decay=group["weight_decay"], amsgrad=amsgrad, maximize=group["maximize"],
+                  decoupled=group["decoupled_weight_decay"])
+        return loss

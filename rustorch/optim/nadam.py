@@ -1,0 +1,78 @@
+"""``NAdam``: Adam with Nesterov momentum."""
+
+from .. import zeros_like
+from .._tensor import Tensor
+from ._fused import _check_unsupported, _host_counters, _new_counter, _step, _with_grads
+from .optimizer import Optimizer, _call_closure, _use_grad
+
+__all__ = ["NAdam"]
+
+
+class NAdam(Optimizer):
+    """NAdam with PyTorch's options (``torch.optim.NAdam``): Adam's moving averages, with the momentum
+    coefficient ``mu_t = beta1 * (1 - 0.5 * 0.96 ** (t * momentum_decay))`` and its running product
+    ``mu_product`` weighting the gradient and ``exp_avg`` in each step; ``decoupled_weight_decay=True``
+    scales the parameters as AdamW does. Each step is one fused native update per parameter group.
+
+    >>> w = rustorch.nn.Parameter(rustorch.tensor([1.0, -2.0]))
+    >>> opt = NAdam([w], lr=0.1)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.8944, -1.8944])
+    >>> sorted(opt.state[w])
+    ['exp_avg', 'exp_avg_sq', 'mu_product', 'step']
+    """
+
+    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
+                 decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
+                 differentiable=False):
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= betas[0] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
+        if not 0.0 <= betas[1] < 1.0:
+            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= momentum_decay:
+            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        _check_unsupported("NAdam", capturable, differentiable)
+        defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
+                    "momentum_decay": momentum_decay, "decoupled_weight_decay": decoupled_weight_decay,
+                    "maximize": maximize, "foreach": foreach, "capturable": capturable,
+                    "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("maximize", False)
+            group.setdefault("foreach", None)
+            group.setdefault("capturable", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("decoupled_weight_decay", False)
+        _host_counters(self, "step", "mu_product")
+
+    @_use_grad
+    def step(self, closure=None):
+        """Performs one optimization step; ``closure`` re-evaluates the model and returns the loss."""
+        loss = _call_closure(closure)
+        for group in self.param_groups:
+            items = _with_grads(self, group, "NAdam does not support sparse gradients")
+            for p, _, state in items:
+                if len(state) == 0:
+                    state["step"] = _new_counter(0.0)
+                    state["mu_product"] = _new_counter(1.0)
+                    state["exp_avg"] = zeros_like(p)
+                    state["exp_avg_sq"] = zeros_like(p)
+            beta1, beta2 = group["betas"]
+            _step("nadam", items, [[s["exp_avg"], s["exp_avg_sq"]] for _, _, s in items],
+                  [[s["step"], s["mu_product"]] for _, _, s in items], lr=group["lr"], beta1=beta1, beta2=beta2,
+                  eps=group["eps"], weight_decay=group["weight_decay"], momentum_decay=group["momentum_decay"],
+                  decoupled=group["decoupled_weight_decay"], maximize=group["maximize"])
+        return loss

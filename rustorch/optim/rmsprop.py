@@ -1,0 +1,75 @@
+"""``RMSprop``: steps scaled by a moving average of the squared gradient."""
+
+from .. import zeros_like
+from .._tensor import Tensor
+from ._fused import _check_unsupported, _host_counters, _new_counter, _step, _with_grads
+from .optimizer import Optimizer, _call_closure, _use_grad
+
+__all__ = ["RMSprop"]
+
+
+class RMSprop(Optimizer):
+    """RMSprop with PyTorch's options (``torch.optim.RMSprop``): ``square_avg`` is the moving average
+    of the squared gradient (``alpha`` its smoothing constant); ``centered`` subtracts the square of
+    the gradient's own moving average (``grad_avg``); ``momentum > 0`` keeps a ``momentum_buffer``.
+    Each step is one fused native update per parameter group.
+
+    >>> w = rustorch.nn.Parameter(rustorch.tensor([1.0, -2.0]))
+    >>> opt = RMSprop([w], lr=0.01, alpha=0.75)
+    >>> (w * w).sum().backward()
+    >>> opt.step()
+    >>> w.detach()
+    tensor([ 0.9800, -1.9800])
+    """
+
+    def __init__(self, params, lr=1e-2, alpha=0.99, eps=1e-8, weight_decay=0, momentum=0, centered=False,
+                 capturable=False, foreach=None, maximize=False, differentiable=False):
+        if isinstance(lr, Tensor) and lr.numel() != 1:
+            raise ValueError("Tensor lr must be 1-element")
+        if not 0.0 <= lr:
+            raise ValueError(f"Invalid learning rate: {lr}")
+        if not 0.0 <= eps:
+            raise ValueError(f"Invalid epsilon value: {eps}")
+        if not 0.0 <= momentum:
+            raise ValueError(f"Invalid momentum value: {momentum}")
+        if not 0.0 <= weight_decay:
+            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        if not 0.0 <= alpha:
+            raise ValueError(f"Invalid alpha value: {alpha}")
+        _check_unsupported("RMSprop", capturable, differentiable)
+        defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
+                    "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach,
+                    "maximize": maximize, "differentiable": differentiable}
+        super().__init__(params, defaults)
+
+    def __setstate__(self, state):
+        super().__setstate__(state)
+        for group in self.param_groups:
+            group.setdefault("momentum", 0)
+            group.setdefault("centered", False)
+            group.setdefault("foreach", None)
+            group.setdefault("maximize", False)
+            group.setdefault("differentiable", False)
+            group.setdefault("capturable", False)
+        _host_counters(self, "step")
+
+    @_use_grad
+    def step(self, closure=None):
+        """Performs one optimization step; ``closure`` re-evaluates the model and returns the loss."""
+        loss = _call_closure(closure)
+        for group in self.param_groups:
+            items = _with_grads(self, group, "RMSprop does not support sparse gradients")
+            momentum, centered = group["momentum"] > 0, group["centered"]
+            for p, _, state in items:
+                if len(state) == 0:
+                    state["step"] = _new_counter(0.0)
+                    state["square_avg"] = zeros_like(p)
+                    if momentum:
+                        state["momentum_buffer"] = zeros_like(p)
+                    if centered:
+                        state["grad_avg"] = zeros_like(p)
+            keys = ["square_avg"] + ["momentum_buffer"] * momentum + ["grad_avg"] * centered
+            _step("rmsprop", items, [[s[k] for k in keys] for _, _, s in items], [[s["step"]] for _, _, s in items],
+                  lr=group["lr"], alpha=group["alpha"], eps=group["eps"], weight_decay=group["weight_decay"],
+                  momentum=group["momentum"], centered=centered, maximize=group["maximize"])
+        return loss
