@@ -2,11 +2,14 @@
 
     python bench/bench_matmul.py                 # CPU: the sizes the issue names
     python bench/bench_matmul.py --device wgpu   # wgpu GFLOP/s at 1024/2048/4096 beside torch cuda
+    python bench/bench_matmul.py --device wgpu --variants   # also each wgpu kernel forced
     python bench/bench_matmul.py --quick --json out.json
 
 Figures are GFLOP/s (2*M*N*K per product), medians of repetitions; ratios are speed-ups of
 rustorch (time of the other / time of rustorch). On wgpu every sample runs ``--ops-per-sync``
-products, then one ``synchronize()``; torch cuda runs with TF32 off (true float32).
+products, then one ``synchronize()``; torch cuda runs with TF32 off (true float32). ``--variants``
+adds a column per wgpu kernel, forced through RUSTORCH_WGPU_MATMUL_SUBGROUP (1: the subgroup
+kernel wherever the adapter can run it, 0: the tiled kernel) beside the automatic choice.
 """
 
 import argparse
@@ -31,6 +34,9 @@ CPU_CASES = [  # (label, dtype, batch, m, k, n)
     ("f64 1024", "float64", 0, 1024, 1024, 1024),
 ]
 GPU_CASES = [(f"f32 {s}", "float32", 0, s, s, s) for s in (1024, 2048, 4096)]
+# wgpu kernels forced by --variants: column name -> RUSTORCH_WGPU_MATMUL_SUBGROUP (None: unset).
+WGPU_VARIANTS = {"rustorch wgpu": None, "rustorch wgpu subgroup": "1", "rustorch wgpu tiled": "0"}
+SWITCH = "RUSTORCH_WGPU_MATMUL_SUBGROUP"
 
 
 def median_seconds(fn, reps, budget=2.0):
@@ -64,6 +70,9 @@ def make_fn(lib, a_np, b_np, gpu, ops_per_sync):
             return (lambda: a @ b), 1
         a, b = a.to("wgpu"), b.to("wgpu")
         sync = rustorch.wgpu.synchronize
+        # The switch is read at every product; the automatic column runs first, before any is set.
+        if WGPU_VARIANTS.get(lib) is not None:
+            os.environ[SWITCH] = WGPU_VARIANTS[lib]
     elif lib == "numpy":
         return (lambda: a_np @ b_np), 1
     elif lib == "torch":
@@ -88,8 +97,11 @@ def main():
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--ops-per-sync", type=int, default=10)
     ap.add_argument("--sizes", help="wgpu: comma-separated square sizes instead of 1024,2048,4096")
+    ap.add_argument("--variants", action="store_true", help="wgpu: also the subgroup and the tiled kernel forced")
     ap.add_argument("--json", metavar="PATH")
     args = ap.parse_args()
+    if args.variants and SWITCH in os.environ:
+        sys.exit(f"--variants sets {SWITCH} itself; unset it")
     reps = 5 if args.quick else 15
     gpu = args.device == "wgpu"
     if gpu and not rustorch.wgpu.is_available():
@@ -100,6 +112,7 @@ def main():
         torch.backends.cudnn.allow_tf32 = False
     names = ["rustorch " + args.device]
     if gpu:
+        names += list(WGPU_VARIANTS)[1:] if args.variants else []
         names.append("torch cuda" if has_cuda else None)
     else:
         names += ["numpy", "torch" if torch is not None else None]
@@ -112,8 +125,9 @@ def main():
               f"{args.ops_per_sync} products per synchronize()")
     elif torch is not None:
         print(f"torch threads: {torch.get_num_threads()}")
-    header = f"{'case':22s}" + "".join(f"{n + ' GFLOP/s':>24s}" for n in names) + "".join(
-        f"{'vs ' + n:>14s}" for n in names[1:])
+    width = {n: max(24, len(n) + 10) for n in names}  # --variants' long names keep their columns apart
+    header = f"{'case':22s}" + "".join(f"{n + ' GFLOP/s':>{width[n]}s}" for n in names) + "".join(
+        f"{'vs ' + n:>{max(14, len(n) + 5)}s}" for n in names[1:])
     print(header)
     print("-" * len(header))
     cases = GPU_CASES if gpu else CPU_CASES
@@ -133,8 +147,8 @@ def main():
         s = secs[label]
         mine = s[names[0]]
         gf = {lib: flops / t / 1e9 for lib, t in s.items()}
-        print(f"{label:22s}" + "".join(f"{gf[lib]:>24.1f}" for lib in names) + "".join(
-            f"{s[lib] / mine:>13.2f}x" for lib in names[1:]))
+        print(f"{label:22s}" + "".join(f"{gf[lib]:>{width[lib]}.1f}" for lib in names) + "".join(
+            f"{s[lib] / mine:>{max(14, len(lib) + 5) - 1}.2f}x" for lib in names[1:]))
         rows.append({"case": label, "dtype": dtype, "batch": batch, "m": m, "k": k, "n": n, "gflops": gf,
                      "vs": {lib: s[lib] / mine for lib in names[1:]}})
     if args.json:

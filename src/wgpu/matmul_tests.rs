@@ -1,9 +1,11 @@
 //! The matrix-multiplication family: every module validated by naga (with and without
 //! SHADER_INT64) and built on the device, then products on the device (lavapipe in CI) in every
-//! blocking compared with an f64 (or wrapping integer) reference computed here from the same
-//! inputs: odd sizes, K = 0, transposed, sliced and batch-broadcast operands.
+//! blocking of both kernels (tiled, and subgroup where the adapter has subgroups) compared with
+//! an f64 (or wrapping integer) reference computed here from the same inputs: odd sizes, K = 0
+//! and 1, single rows and columns, transposed, sliced and batch-broadcast operands.
 
-use super::matmul::{matmul, matmul_with, test_sources, Tile, LARGE, LARGE_BK8, SMALL};
+use super::matmul::{matmul, matmul_with, select, subgroup_lanes, test_sg_tiles, test_sources, Blocking, Switch, LARGE, LARGE_BK8, SMALL};
+use super::matmul_subgroup::SgTile;
 use super::test_support::{build_on_device, validate_all};
 use crate::compute::to_dtype;
 use crate::dtype::DType;
@@ -121,6 +123,12 @@ const CASES: &[Case] = &[
     Case { name: "broadcast b", a: (&[3, 20, 30], plain), b: (&[1, 30, 25], broadcast3) },
     Case { name: "broadcast transposed a", a: (&[1, 30, 20], |t| broadcast3(&transposed(t))), b: (&[3, 30, 25], plain) },
     Case { name: "3 batches", a: (&[3, 65, 31], plain), b: (&[3, 31, 66], plain) },
+    Case { name: "K = 1", a: (&[2, 37, 1], plain), b: (&[2, 1, 45], plain) },
+    Case { name: "1x1 @ 1x150", a: (&[1, 1, 1], plain), b: (&[1, 1, 150], plain) },
+    Case { name: "150x1 @ 1x1", a: (&[1, 150, 1], plain), b: (&[1, 1, 1], plain) },
+    Case { name: "1x77 @ 77x1", a: (&[1, 1, 77], plain), b: (&[1, 77, 1], plain) },
+    Case { name: "several blocks 257x19 @ 19x131", a: (&[1, 257, 19], plain), b: (&[1, 19, 131], plain) },
+    Case { name: "broadcast a, transposed b", a: (&[1, 23, 41], broadcast3), b: (&[3, 29, 41], transposed) },
     // float32 operands read a vec4 per load where aligned: both, one of them, and with edges.
     Case { name: "vec4 2 x 130x72 @ 72x132", a: (&[2, 130, 72], plain), b: (&[2, 72, 132], plain) },
     Case { name: "vec4 sliced", a: (&[1, 139, 88], sliced4), b: (&[1, 88, 140], sliced4) },
@@ -179,7 +187,7 @@ fn wrap(v: i64, d: DType) -> i64 {
 }
 
 /// Runs every case in `d` with `tile` (None: the automatic choice), checking each result.
-fn check(d: DType, tile: Option<Tile>) {
+fn check(d: DType, tile: Option<Blocking>) {
     for (ci, case) in CASES.iter().enumerate() {
         let base_a = cpu_tensor(case.a.0, d, 2 * ci as u64 + 1);
         let base_b = cpu_tensor(case.b.0, d, 2 * ci as u64 + 2);
@@ -230,9 +238,10 @@ fn check_all_tiles(d: DType) {
         assert!(matches!(e, crate::error::Error::Type(_)), "{e}");
         return;
     }
-    for tile in [None, Some(SMALL), Some(LARGE), Some(LARGE_BK8)] {
-        check(d, tile);
+    for tile in [SMALL, LARGE, LARGE_BK8] {
+        check(d, Some(Blocking::Tiled(tile)));
     }
+    check(d, None);
 }
 
 #[test]
@@ -279,8 +288,123 @@ fn vec4_loads_are_taken_where_aligned() {
         for tile in [LARGE, LARGE_BK8] {
             let v = crate::wgpu::matmul::vec4_loads(&a, &b, tile, true, true);
             assert_eq!((v.a, v.b), (wa, wb), "{} {tile:?}", case.name);
+            // The subgroup kernel reads b the same way (a goes to registers value by value).
+            for g in [8, 32] {
+                let v = crate::wgpu::matmul::vec4_loads(&a, &b, SgTile::like(tile, g, true).tile(), false, true);
+                assert_eq!((v.a, v.b), (false, wb), "{} {tile:?} subgroup", case.name);
+            }
         }
         let half = to_dtype(&a, DType::F16).unwrap();
         assert_eq!(crate::wgpu::matmul::vec4_loads(&half, &to_dtype(&b, DType::F16).unwrap(), LARGE, true, true), Default::default());
+    }
+}
+
+/// The subgroup blockings this adapter can run: groups no larger than its smallest subgroup,
+/// and whole-subgroup groups only where its subgroups have exactly that size.
+fn runnable_sg_tiles() -> Vec<SgTile> {
+    let Ok(ctx) = crate::wgpu::context() else { return vec![] };
+    let Some((lo, fixed)) = subgroup_lanes(&ctx) else { return vec![] };
+    test_sg_tiles().into_iter().filter(|t| t.g <= lo && (!t.whole || (fixed && t.g == lo))).collect()
+}
+
+/// Every case in `d` with the subgroup blockings the adapter can run: all of them in float32;
+/// in other dtypes the tiled kernel's two K steps of 8 with broadcasts from whole subgroups and
+/// with shuffles in two rows of lanes inside parts of subgroups (value types and conversions are
+/// what changes with the dtype).
+fn check_subgroup(d: DType) {
+    if !have_device() {
+        return;
+    }
+    let f64_ok = crate::wgpu::context().unwrap().features.contains(wgpu::Features::SHADER_F64);
+    if d == DType::F64 && !f64_ok {
+        return;
+    }
+    let tiles = runnable_sg_tiles();
+    assert!(tiles.is_empty() || tiles.iter().any(|t| t.whole), "{tiles:?}");
+    for t in tiles {
+        let some = (t.bk == 8 && t.whole && t.gx == t.g) || (t.tm == 4 && !t.whole && t.gx < t.g);
+        if d == DType::F32 || some {
+            check(d, Some(Blocking::Subgroup(t)));
+        }
+    }
+}
+
+#[test]
+fn lavapipe_has_subgroups_of_eight_lanes() {
+    if !have_device() {
+        return;
+    }
+    let ctx = crate::wgpu::context().unwrap();
+    if !(ctx.info.name.contains("llvmpipe") && ctx.info.name.contains("256 bits")) {
+        return;
+    }
+    // lavapipe on 256-bit vectors (Mesa 22.3 in CI): SUBGROUP, subgroups of exactly 8 lanes.
+    assert!(ctx.features.contains(wgpu::Features::SUBGROUP));
+    assert_eq!((ctx.info.subgroup_min_size, ctx.info.subgroup_max_size), (8, 8));
+    assert_eq!(subgroup_lanes(&ctx), Some((8, true)));
+    // Broadcasts (one row of lanes), shuffles (two rows), and groups smaller than a subgroup.
+    assert_eq!(runnable_sg_tiles().len(), 12);
+}
+
+#[test]
+fn subgroup_f32_products_match_the_reference() {
+    check_subgroup(DType::F32);
+}
+
+#[test]
+fn subgroup_f16_bf16_f64_products_match_the_reference() {
+    for d in [DType::F16, DType::BF16, DType::F64] {
+        check_subgroup(d);
+    }
+}
+
+#[test]
+fn subgroup_integer_products_wrap_like_the_cpu() {
+    for d in [DType::I32, DType::U8, DType::I8, DType::I16] {
+        check_subgroup(d);
+    }
+}
+
+#[test]
+fn subgroup_kernel_is_selected_where_it_can_run() {
+    if !have_device() {
+        return;
+    }
+    let ctx = crate::wgpu::context().unwrap();
+    let caps = crate::wgpu::dtypes::Caps::of(&ctx);
+    let Some((g, _)) = subgroup_lanes(&ctx) else {
+        // Without subgroups every switch gives the tiled kernel.
+        let (a, b) = (cpu_tensor(&[1, 4, 4], DType::F32, 1), cpu_tensor(&[1, 4, 4], DType::F32, 2));
+        assert!(matches!(select(&ctx, &a, &b, caps, Switch::On), Blocking::Tiled(_)));
+        return;
+    };
+    let cpu_adapter = ctx.info.device_type == wgpu::DeviceType::Cpu;
+    for case in CASES {
+        for d in [DType::F32, DType::F16, DType::BF16, DType::F64, DType::I32, DType::I8, DType::U8, DType::I64] {
+            let (a, b) = (case.a.1(&cpu_tensor(case.a.0, d, 1)), case.b.1(&cpu_tensor(case.b.0, d, 2)));
+            let on = select(&ctx, &a, &b, caps, Switch::On);
+            let label = format!("{} {}", case.name, d.name());
+            if d == DType::I64 {
+                assert!(matches!(on, Blocking::Tiled(_)), "{label}: int64 stays on the tiled kernel");
+            } else {
+                let Blocking::Subgroup(t) = on else { panic!("{label}: {on:?}") };
+                assert_eq!(t.g, g, "{label}");
+            }
+            assert!(matches!(select(&ctx, &a, &b, caps, Switch::Off), Blocking::Tiled(_)), "{label}");
+            // Auto: on the CPU adapter, every served product.
+            let auto = matches!(select(&ctx, &a, &b, caps, Switch::Auto), Blocking::Subgroup(_));
+            if cpu_adapter {
+                assert_eq!(auto, d != DType::I64, "{label}");
+            }
+        }
+    }
+    // matmul itself compiles and runs the subgroup pipeline under Auto on the CPU adapter.
+    if cpu_adapter && Switch::from_env() == Switch::Auto {
+        let dev = |t: &Tensor| crate::wgpu::transfer::upload(t).unwrap();
+        let (a, b) = (dev(&cpu_tensor(&[1, 9, 13], DType::F32, 3)), dev(&cpu_tensor(&[1, 13, 11], DType::F32, 4)));
+        let out = Tensor::empty(&[1, 9, 11], DType::F32, Device::Wgpu(0)).unwrap();
+        matmul(&a, &b, &out).unwrap();
+        let keys = ctx.pipelines.lock().unwrap();
+        assert!(keys.keys().any(|k| k.starts_with("matmul_subgroup/F32/")), "{:?}", keys.keys().collect::<Vec<_>>());
     }
 }

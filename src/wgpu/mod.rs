@@ -15,6 +15,7 @@ pub mod map;
 #[cfg(test)]
 mod map_tests;
 pub mod matmul;
+pub mod matmul_subgroup;
 #[cfg(test)]
 mod matmul_tests;
 pub mod optim;
