@@ -7,6 +7,8 @@ pub mod copy;
 pub mod gemm_f32;
 pub mod index;
 pub mod iter;
+pub mod math_f32;
+pub mod math_moments;
 pub mod matmul;
 pub mod optim;
 pub mod random;

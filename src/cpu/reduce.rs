@@ -17,6 +17,8 @@ use crate::layout::Layout;
 use crate::tensor::Tensor;
 use rayon::prelude::*;
 
+pub use super::math_moments::Var;
+
 /// A reduction over contiguous runs: partial results (`Acc`) from chunks of a
 /// row are combined in order, then `finish` writes output `k`.
 pub trait Reducer<T: Element>: Sync {
@@ -37,6 +39,16 @@ pub trait Reducer<T: Element>: Sync {
     /// # Safety
     /// `k` must be inside the outputs the reducer holds.
     unsafe fn finish(&self, acc: Self::Acc, r: usize, k: usize);
+    /// Outer mode, where a reducer has a vectorised fold: reduces rows `row(0)`
+    /// .. `row(r - 1)` (each the `c1 - c0` contiguous elements of outputs
+    /// `c0..c1`, r >= 1) and writes those outputs. False leaves the block to the
+    /// generic fold by `first`/`step`.
+    ///
+    /// # Safety
+    /// Every row must hold `c1 - c0` readable elements; `c0..c1` are outputs.
+    unsafe fn outer_block(&self, _row: &dyn Fn(usize) -> *const T, _r: usize, _c0: usize, _c1: usize) -> bool {
+        false
+    }
 }
 
 /// Outputs below which the outer path is not worth it (too narrow to vectorise).
@@ -115,6 +127,9 @@ impl Rows {
             // k_total contiguous outputs' elements, and c0..c1 is inside them.
             unsafe {
                 let row = |i: usize| ((base as isize + row_offset(i)) as *const T).add(c0);
+                if red.outer_block(&row, r, c0, c1) {
+                    return;
+                }
                 let p0 = row(0);
                 let mut acc: Vec<R::Acc> = (0..c1 - c0).map(|j| red.first(*p0.add(j), 0)).collect();
                 for i in 1..r {
@@ -197,7 +212,7 @@ unsafe impl Sync for Out {}
 
 impl Out {
     #[inline(always)]
-    unsafe fn put<O: Element>(self, k: usize, v: O) {
+    pub(crate) unsafe fn put<O: Element>(self, k: usize, v: O) {
         *(self.0 as *mut O).add(k) = v;
     }
 }
@@ -238,7 +253,7 @@ unsafe fn lane_sum_avx2<F: Real>(x: *const F, n: usize) -> F {
 }
 
 /// Float sum accumulated per 4096-element block in the element type, blocks in f64.
-unsafe fn float_sum<F: Real>(x: *const F, n: usize) -> f64 {
+pub(crate) unsafe fn float_sum<F: Real>(x: *const F, n: usize) -> f64 {
     #[cfg(target_arch = "x86_64")]
     if F::DTYPE == crate::dtype::DType::F32 && super::simd::has_avx512() {
         return sum_f32_avx512(x as *const f32, n);
@@ -428,6 +443,98 @@ fn is_nan<T: PartialEq>(v: T) -> bool {
     v != v
 }
 
+/// `a`, or `v` when `v` is beyond it or NaN. A NaN accumulator stays (every
+/// comparison with it is false), so NaN propagates; written as a select, so
+/// lane loops over it vectorise.
+#[inline(always)]
+fn pick<T: PartialOrd + Copy, const MAX: bool>(a: T, v: T) -> T {
+    if (if MAX { v > a } else { v < a }) || is_nan(v) {
+        v
+    } else {
+        a
+    }
+}
+
+/// The extremum of `n >= 1` elements, in 32 independent lanes.
+#[inline(always)]
+unsafe fn extreme_body<T: Element, const MAX: bool>(x: *const T, n: usize) -> T {
+    const L: usize = 32;
+    let mut acc = [*x; L];
+    let full = n / L;
+    for c in 0..full {
+        let p = x.add(c * L);
+        for j in 0..L {
+            acc[j] = pick::<T, MAX>(acc[j], *p.add(j));
+        }
+    }
+    let mut best = acc[0];
+    for a in acc.iter().skip(1) {
+        best = pick::<T, MAX>(best, *a);
+    }
+    for i in full * L..n {
+        best = pick::<T, MAX>(best, *x.add(i));
+    }
+    best
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn extreme_avx2<T: Element, const MAX: bool>(x: *const T, n: usize) -> T {
+    extreme_body::<T, MAX>(x, n)
+}
+
+unsafe fn extreme<T: Element, const MAX: bool>(x: *const T, n: usize) -> T {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        return extreme_avx2::<T, MAX>(x, n);
+    }
+    extreme_body::<T, MAX>(x, n)
+}
+
+/// Index of the first element equal to `m` (the first NaN when `m` is NaN), one
+/// of the `n` elements: whole blocks are tested without early exit (which would
+/// stop vectorisation), then the hit block is searched.
+unsafe fn first_index<T: Element>(x: *const T, n: usize, m: T) -> usize {
+    const B: usize = 64;
+    let nan = is_nan(m);
+    let hit = |v: T| (v == m) | (nan & is_nan(v));
+    let mut i = 0;
+    while i < n {
+        let e = (i + B).min(n);
+        let mut any = false;
+        for k in i..e {
+            any |= hit(*x.add(k));
+        }
+        if any {
+            return (i..e).find(|&k| hit(*x.add(k))).unwrap_or(i);
+        }
+        i = e;
+    }
+    0
+}
+
+/// `acc[j] = pick(acc[j], p[j])` for one row of the outer path.
+#[inline(always)]
+unsafe fn fold_extreme_body<T: Element, const MAX: bool>(acc: &mut [T], p: *const T) {
+    for (j, a) in acc.iter_mut().enumerate() {
+        *a = pick::<T, MAX>(*a, *p.add(j));
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn fold_extreme_avx2<T: Element, const MAX: bool>(acc: &mut [T], p: *const T) {
+    fold_extreme_body::<T, MAX>(acc, p)
+}
+
+unsafe fn fold_extreme<T: Element, const MAX: bool>(acc: &mut [T], p: *const T) {
+    #[cfg(target_arch = "x86_64")]
+    if has_avx2() {
+        return fold_extreme_avx2::<T, MAX>(acc, p);
+    }
+    fold_extreme_body::<T, MAX>(acc, p)
+}
+
 /// amax / amin / max(dim) / min(dim) / argmax / argmin. NaN wins (propagates),
 /// ties keep the first index. Writes values and/or indices.
 pub struct Extremum {
@@ -437,21 +544,15 @@ pub struct Extremum {
 }
 impl<T: Element> Reducer<T> for Extremum {
     type Acc = (T, usize);
+    /// The value in lanes, then (when indices are wanted) its first position:
+    /// two passes over a cache-resident run beat one pass that carries indices.
     unsafe fn chunk(&self, x: *const T, n: usize, first: usize) -> (T, usize) {
-        let mut best = (*x, first);
-        if is_nan(best.0) {
-            return best;
+        let m = if self.max { extreme::<T, true>(x, n) } else { extreme::<T, false>(x, n) };
+        if self.indices.is_none() {
+            return (m, first);
         }
-        for i in 1..n {
-            let v = *x.add(i);
-            if is_nan(v) {
-                return (v, first + i);
-            }
-            if (self.max && v > best.0) || (!self.max && v < best.0) {
-                best = (v, first + i);
-            }
-        }
-        best
+        let i = first_index(x, n, m);
+        (*x.add(i), first + i)
     }
     fn combine(&self, a: (T, usize), b: (T, usize)) -> (T, usize) {
         if is_nan(a.0) {
@@ -475,6 +576,22 @@ impl<T: Element> Reducer<T> for Extremum {
         if let Some(i) = self.indices {
             i.put(k, acc.1 as i64);
         }
+    }
+    /// Values only (amax/amin): whole rows folded lane-wise.
+    unsafe fn outer_block(&self, row: &dyn Fn(usize) -> *const T, r: usize, c0: usize, c1: usize) -> bool {
+        let (Some(out), None) = (self.values, self.indices) else { return false };
+        let mut acc: Vec<T> = std::slice::from_raw_parts(row(0), c1 - c0).to_vec();
+        for i in 1..r {
+            if self.max {
+                fold_extreme::<T, true>(&mut acc, row(i));
+            } else {
+                fold_extreme::<T, false>(&mut acc, row(i));
+            }
+        }
+        for (j, v) in acc.into_iter().enumerate() {
+            out.put(c0 + j, v);
+        }
+        true
     }
 }
 
@@ -509,116 +626,6 @@ impl<T: Element> Reducer<T> for Count {
     }
 }
 
-/// var / std with Bessel-style `correction`: per-chunk two-pass moments in f64,
-/// merged with Chan's formula (stable for long rows).
-pub struct Var<F> {
-    pub out: Out,
-    pub correction: f64,
-    pub sqrt: bool,
-    _t: std::marker::PhantomData<F>,
-}
-impl<F> Var<F> {
-    pub fn new(out: Out, correction: f64, sqrt: bool) -> Self {
-        Var { out, correction, sqrt, _t: std::marker::PhantomData }
-    }
-}
-impl<F: Real> Reducer<F> for Var<F> {
-    type Acc = (f64, f64, f64); // count, mean, sum of squared deviations
-    unsafe fn chunk(&self, x: *const F, n: usize, _: usize) -> (f64, f64, f64) {
-        if n == 0 {
-            return (0.0, 0.0, 0.0);
-        }
-        let mean = float_sum(x, n) / n as f64;
-        let m2 = (0..n).map(|i| {
-            let d = (*x.add(i)).to_f64() - mean;
-            d * d
-        });
-        (n as f64, mean, m2.sum())
-    }
-    fn combine(&self, a: (f64, f64, f64), b: (f64, f64, f64)) -> (f64, f64, f64) {
-        let n = a.0 + b.0;
-        if n == 0.0 {
-            return a;
-        }
-        let d = b.1 - a.1;
-        (n, a.1 + d * b.0 / n, a.2 + b.2 + d * d * a.0 * b.0 / n)
-    }
-    fn first(&self, v: F, _: usize) -> (f64, f64, f64) {
-        (1.0, v.to_f64(), 0.0)
-    }
-    /// Welford's update: stable in one pass.
-    fn step(&self, acc: (f64, f64, f64), v: F, _: usize) -> (f64, f64, f64) {
-        let (n, mean, m2) = acc;
-        let x = v.to_f64();
-        let n1 = n + 1.0;
-        let d = x - mean;
-        let mean1 = mean + d / n1;
-        (n1, mean1, m2 + d * (x - mean1))
-    }
-    unsafe fn finish(&self, acc: (f64, f64, f64), r: usize, k: usize) {
-        let dof = r as f64 - self.correction;
-        let var = if dof > 0.0 { acc.2 / dof } else if acc.2 == 0.0 || r == 0 { f64::NAN } else { f64::INFINITY };
-        let var = if r == 0 { f64::NAN } else { var };
-        self.out.put(k, F::from_f64(if self.sqrt { var.sqrt() } else { var }));
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn float_sum_is_accurate() {
-        let v: Vec<f32> = (0..1_000_003).map(|i| ((i % 1000) as f32) * 0.001).collect();
-        let want: f64 = v.iter().map(|&x| x as f64).sum();
-        let got = unsafe { float_sum(v.as_ptr(), v.len()) };
-        assert!((got - want).abs() / want < 1e-6, "{got} vs {want}");
-    }
-
-    #[test]
-    fn reduces_rows_of_a_strided_view() {
-        // 2x3 tensor, sum over dim 0 of its transpose == sum over dim 1.
-        let t = Tensor::from_slice(&[1f32, 2., 3., 4., 5., 6.], &[2, 3]).unwrap();
-        let tt = t.transpose(0, 1).unwrap();
-        let rows = Rows::new(&tt, &[0]).unwrap();
-        let out = Tensor::empty(&rows.kept_shape, crate::dtype::DType::F32, crate::storage::Device::Cpu).unwrap();
-        rows.run::<f32, _>(&FloatSum::<f32>::new(Out(out.ptr().unwrap()), false)).unwrap();
-        assert_eq!(out.to_vec::<f32>().unwrap(), vec![6.0, 15.0]);
-    }
-
-    #[test]
-    fn outer_reduction_without_copy() {
-        // sum over dim 0 of a [50, 130] matrix: kept dim contiguous and wide -> outer path.
-        let (n, m) = (50usize, 130usize);
-        let data: Vec<f64> = (0..n * m).map(|i| (i % 17) as f64 - 3.0).collect();
-        let t = Tensor::from_slice(&data, &[n, m]).unwrap();
-        let rows = Rows::new(&t, &[0]).unwrap();
-        assert!(rows.outer.is_some());
-        assert!(rows.src.same_storage(&t)); // no copy
-        let out = Tensor::empty(&rows.kept_shape, crate::dtype::DType::F64, crate::storage::Device::Cpu).unwrap();
-        rows.run::<f64, _>(&FloatSum::<f64>::new(Out(out.ptr().unwrap()), false)).unwrap();
-        let got = out.to_vec::<f64>().unwrap();
-        for j in 0..m {
-            let want: f64 = (0..n).map(|i| data[i * m + j]).sum();
-            assert_eq!(got[j], want);
-        }
-        let idx = Tensor::empty(&rows.kept_shape, crate::dtype::DType::I64, crate::storage::Device::Cpu).unwrap();
-        let e = Extremum { max: true, values: None, indices: Some(Out(idx.ptr().unwrap())) };
-        rows.run::<f64, _>(&e).unwrap();
-        let got = idx.to_vec::<i64>().unwrap();
-        for j in 0..m {
-            let col: Vec<f64> = (0..n).map(|i| data[i * m + j]).collect();
-            let max = col.iter().cloned().fold(f64::MIN, f64::max);
-            assert_eq!(got[j] as usize, col.iter().position(|&v| v == max).unwrap());
-        }
-    }
-
-    #[test]
-    fn extremum_first_index_and_nan() {
-        let e = Extremum { max: true, values: None, indices: None };
-        let v = [1f32, 3., 3., 2.];
-        assert_eq!(unsafe { Reducer::<f32>::chunk(&e, v.as_ptr(), 4, 0) }, (3.0, 1));
-        let w = [1f32, f32::NAN, 5.];
-        assert_eq!(unsafe { Reducer::<f32>::chunk(&e, w.as_ptr(), 3, 0) }.1, 1);
-    }
-}
+#[path = "reduce_tests.rs"]
+mod tests;

@@ -2,6 +2,8 @@
 //! dtype with the op fixed at compile time (so the op's `match` folds away).
 
 use super::iter::{for_each, GRAIN};
+use super::math_f32 as m32;
+use super::simd::Guarded;
 use super::{dense, operands, simd};
 use crate::dtype::DType;
 use crate::element::{Bool, Element, Int, Real};
@@ -27,6 +29,59 @@ pub fn map<I: Element, O: Element, F: Fn(I) -> O + Sync>(x: &Tensor, out: &Tenso
         });
     }
     Ok(())
+}
+
+/// A float32 function with a fast form for |x| <= `m32::TRIG_FAST_MAX` and libm beyond.
+struct Trig<F: Fn(f32) -> f32 + Sync>(F, fn(f32) -> f32);
+impl<F: Fn(f32) -> f32 + Sync> Guarded<f32, f32> for Trig<F> {
+    #[inline(always)]
+    fn fast(&self, a: f32) -> f32 {
+        (self.0)(a)
+    }
+    #[inline(always)]
+    fn fast_ok(&self, a: f32) -> bool {
+        m32::trig_fast_ok(a)
+    }
+    fn slow(&self, a: f32) -> f32 {
+        (self.1)(a)
+    }
+}
+
+/// `map` for a `Trig` function: contiguous runs take the blocked fast path.
+fn map_trig<F: Fn(f32) -> f32 + Sync>(x: &Tensor, out: &Tensor, f: Trig<F>) -> Result<()> {
+    let (ptrs, st) = operands([out, x])?;
+    // SAFETY: as in `map`.
+    unsafe {
+        for_each(out.shape(), ptrs, [&st[0], &st[1]], GRAIN, |p, s, n| {
+            let (o, a) = (p[0] as *mut f32, p[1] as *const f32);
+            if dense(s[0], 4) && dense(s[1], 4) {
+                simd::map1_guarded(a, o, n, &f);
+            } else {
+                for i in 0..n as isize {
+                    let v = *a.byte_offset(i * s[1]);
+                    *o.byte_offset(i * s[0]) = if f.fast_ok(v) { f.fast(v) } else { f.slow(v) };
+                }
+            }
+        });
+    }
+    Ok(())
+}
+
+/// float32 ops with kernels of their own (libm calls do not vectorise);
+/// None for the rest.
+fn real_f32(op: UnaryOp, x: &Tensor, out: &Tensor) -> Option<Result<()>> {
+    Some(match op {
+        UnaryOp::Tanh => map(x, out, m32::tanh_f32),
+        UnaryOp::Erf => map(x, out, m32::erf_f32),
+        UnaryOp::Sigmoid => map(x, out, m32::sigmoid_f32),
+        UnaryOp::Expm1 => map(x, out, m32::expm1_f32),
+        UnaryOp::Log => map(x, out, m32::log_f32),
+        UnaryOp::Log1p => map(x, out, m32::log1p_f32),
+        UnaryOp::Sin => map_trig(x, out, Trig(m32::sin_fast, f32::sin)),
+        UnaryOp::Cos => map_trig(x, out, Trig(m32::cos_fast, f32::cos)),
+        UnaryOp::Tan => map_trig(x, out, Trig(m32::tan_fast, f32::tan)),
+        _ => return None,
+    })
 }
 
 /// Expands `$body` once per listed variant with `$O` a constant of that variant.
@@ -80,7 +135,7 @@ fn boolean(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
 /// into `out` (same dtype, or bool for predicates).
 pub fn unary(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
     match x.dtype {
-        DType::F32 => real::<f32>(op, x, out),
+        DType::F32 => real_f32(op, x, out).unwrap_or_else(|| real::<f32>(op, x, out)),
         DType::F64 => real::<f64>(op, x, out),
         DType::Bool => boolean(op, x, out),
         DType::U8 => int::<u8>(op, x, out),
