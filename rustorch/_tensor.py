@@ -530,11 +530,13 @@ class Tensor:
 
     def clone(self, *, memory_format=None):
         """A copy with its own memory (strides kept where the tensor is dense, as PyTorch's preserve_format)."""
+        c = self._c
         if _layout_like(self) is None:
-            return _wrap(self._c.clone())
-        out = _empty_like(self, self._c.dtype)
-        _C.copy_(out._c, self._c)
-        return out
+            return _wrap(c.clone())
+        # A dense permutation of a contiguous tensor covers one run of its storage: a flat copy of the run
+        # (a memcpy) viewed with the same strides (a strided element-by-element copy is several times slower).
+        flat = c.as_strided([c.numel()], [1], c.offset).clone()
+        return _wrap(flat.as_strided(list(c.shape), list(c.strides), 0))
 
     def detach(self):
         return _wrap(self._c.as_strided(list(self._c.shape), list(self._c.strides), self._c.offset))
