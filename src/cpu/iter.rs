@@ -1,9 +1,9 @@
 //! The strided loop every elementwise kernel runs on (a small TensorIterator):
 //! operands are seen through their own byte strides, dims that are contiguous
-//! for all operands are merged, and the flat index range is split across rayon
-//! threads above a size threshold. Kernels only write the inner loop.
+//! for all operands are merged, and the flat index range is split across threads
+//! (`parallel`) above a size threshold. Kernels only write the inner loop.
 
-use rayon::prelude::*;
+use super::parallel::{parallel, threads};
 use smallvec::SmallVec;
 
 /// Coalesced dims: (size, byte stride per operand), innermost first; inline up to 6.
@@ -60,7 +60,7 @@ where
         return;
     }
     let base: [SendPtr; N] = std::array::from_fn(|k| SendPtr(ptrs[k]));
-    let threads = rayon::current_num_threads();
+    let threads = threads();
     let chunks = if numel >= grain.saturating_mul(2) && threads > 1 { (numel / grain).min(threads * 4) } else { 1 };
     let run = |c: usize| {
         let start = numel * c / chunks;
@@ -71,7 +71,7 @@ where
     if chunks == 1 {
         run(0);
     } else {
-        (0..chunks).into_par_iter().for_each(run);
+        parallel(chunks, threads, &run);
     }
 }
 

@@ -11,6 +11,7 @@ pub mod math_f32;
 pub mod math_moments;
 pub mod matmul;
 pub mod optim;
+pub mod parallel;
 pub mod random;
 pub mod reduce;
 pub mod scan;

@@ -6,12 +6,12 @@
 //! Each update is one loop over memory that reads the parameter, the gradient and the state once
 //! and writes them once, the algorithm's element function inlined into it (half types widened
 //! to f32 in registers); the options are loop-invariant selects, so the compiler vectorises the
-//! whole update. The elements of every parameter of a group are split across rayon threads
+//! whole update. The elements of every parameter of a group are split across threads (`parallel`)
 //! together, so a step over many small tensors is one call.
 
 use crate::element::Real;
 use half::{bf16, f16};
-use rayon::prelude::*;
+use super::parallel::{parallel, threads};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum Algo {
@@ -250,7 +250,7 @@ unsafe impl Sync for Job {}
 /// the parameter and state buffers of all jobs are pairwise disjoint, and no gradient overlaps them.
 pub unsafe fn run<S: Slot>(algo: Algo, jobs: &[Job]) {
     let total: usize = jobs.iter().map(|j| j.n).sum();
-    let threads = rayon::current_num_threads();
+    let threads = threads();
     let tasks = if total >= 2 * super::iter::GRAIN && threads > 1 { (total / super::iter::GRAIN).min(threads * 4) } else { 1 };
     let starts: Vec<usize> = jobs.iter().scan(0, |acc, j| Some(std::mem::replace(acc, *acc + j.n))).collect();
     let task = |t: usize| {
@@ -266,7 +266,7 @@ pub unsafe fn run<S: Slot>(algo: Algo, jobs: &[Job]) {
     if tasks == 1 {
         task(0);
     } else {
-        (0..tasks).into_par_iter().for_each(task);
+        parallel(tasks, threads, &task);
     }
 }
 

@@ -15,7 +15,7 @@ use crate::element::{Element, Real};
 use crate::error::Result;
 use crate::layout::Layout;
 use crate::tensor::Tensor;
-use rayon::prelude::*;
+use super::parallel::for_range;
 
 pub use super::math_moments::Var;
 
@@ -145,7 +145,7 @@ impl Rows {
         };
         let blocks = k_total.div_ceil(OUTER_BLOCK);
         if blocks > 1 && k_total.saturating_mul(r) >= 2 * GRAIN {
-            (0..blocks).into_par_iter().for_each(block);
+            for_range(blocks, 1, &block);
         } else {
             (0..blocks).for_each(block);
         }
@@ -159,7 +159,7 @@ impl Rows {
         }
         let base = self.src.ptr()? as usize;
         let (k_total, r) = (self.outputs(), self.r);
-        let threads = rayon::current_num_threads();
+        let threads = super::parallel::threads();
         // SAFETY (all three arms): row offsets come from the validated layout and
         // each row holds `r` contiguous elements; output indices are < k_total.
         let row = |k: usize| unsafe {
@@ -170,7 +170,7 @@ impl Rows {
             return Ok(());
         }
         if k_total >= threads && k_total.saturating_mul(r) >= 2 * GRAIN && threads > 1 {
-            (0..k_total).into_par_iter().with_min_len((GRAIN / r.max(1)).max(1)).for_each(row);
+            for_range(k_total, (GRAIN / r.max(1)).max(1), &row);
         } else if r >= 2 * GRAIN && threads > 1 {
             // One piece per thread, each streaming one long run; the calling thread
             // reduces the first piece itself while pool workers take the rest.

@@ -8,7 +8,7 @@ use crate::compute::scan::Scan;
 use crate::dtype::DType;
 use crate::error::{Error, Result};
 use crate::tensor::Tensor;
-use rayon::prelude::*;
+use super::parallel::for_range;
 
 /// The arithmetic a scan needs (wrapping for integers).
 trait Acc: Copy + Send + Sync + 'static {
@@ -86,7 +86,7 @@ fn scan_typed<T: Acc>(op: Scan, x: &Tensor, dim: usize, out: &Tensor) -> Result<
         }
     };
     if numel >= GRAIN && rows > 1 {
-        (0..rows).into_par_iter().with_min_len((GRAIN / n).max(1)).for_each(row);
+        for_range(rows, (GRAIN / n).max(1), &row);
     } else {
         (0..rows).for_each(row);
     }
