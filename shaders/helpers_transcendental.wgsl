@@ -50,3 +50,9 @@ fn rt_tan(v: {{T}}) -> {{T}} {
     // tan is odd; the sign bit keeps tan(-0.0) = -0.0.
     return {{T}}(select(t, -t, (bitcast<u32>(x) >> 31u) == 1u));
 }
+
+fn rt_gelu_tanh_grad(x: {{T}}) -> {{T}} {
+    // d/dx of x (1 + tanh(u)) / 2, u = sqrt(2/pi) (x + 0.044715 x^3); u clamped as in the forward.
+    let t = tanh(clamp(0.7978845608028654 * (x + 0.044715 * x * x * x), -10.0, 10.0));
+    return (t + 1.0) * 0.5 + x * 0.5 * (1.0 - t * t) * 0.7978845608028654 * (0.134145 * x * x + 1.0);
+}

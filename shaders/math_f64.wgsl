@@ -357,3 +357,9 @@ fn rt_pow64(a: f64, b: f64) -> f64 {
     let odd = integral && (b * 0.5) != trunc(b * 0.5);
     return select(m, -m, a < 0.0 && odd);
 }
+
+fn rt_gelu_tanh_grad64(x: f64) -> f64 {
+    // d/dx of x (1 + tanh(u)) / 2, u = sqrt(2/pi) (x + 0.044715 x^3).
+    let t = rt_tanh64(0.7978845608028654 * (x + 0.044715 * x * x * x));
+    return (t + 1.0) * 0.5 + x * 0.5 * (1.0 - t * t) * 0.7978845608028654 * (0.134145 * x * x + 1.0);
+}

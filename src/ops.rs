@@ -29,6 +29,9 @@ op_enum!(UnaryOp {
     Trunc = "trunc", Frac = "frac", Sign = "sign", Reciprocal = "reciprocal", Square = "square",
     BitwiseNot = "bitwise_not", LogicalNot = "logical_not", IsNan = "isnan", IsInf = "isinf",
     IsFinite = "isfinite", Signbit = "signbit",
+    // GELU fused (the erf form and the tanh approximation): the activation of transformer MLPs,
+    // one pass instead of five ops (`nn.functional.gelu`; no top-level name, as in PyTorch).
+    Gelu = "gelu", GeluTanh = "gelu_tanh",
 });
 
 /// How an op's output dtype follows from its input dtype.
@@ -55,7 +58,7 @@ impl UnaryOp {
             BitwiseNot => UnaryKind::Bitwise,
             LogicalNot | IsNan | IsInf | IsFinite | Signbit => UnaryKind::Predicate,
             Exp | Exp2 | Expm1 | Log | Log2 | Log10 | Log1p | Sqrt | Rsqrt | Sin | Cos | Tan | Asin | Acos
-            | Atan | Sinh | Cosh | Tanh | Sigmoid | Erf | Frac | Reciprocal => UnaryKind::Float,
+            | Atan | Sinh | Cosh | Tanh | Sigmoid | Erf | Frac | Reciprocal | Gelu | GeluTanh => UnaryKind::Float,
         }
     }
 }
@@ -91,6 +94,9 @@ impl UnaryOp {
             Sigmoid => "1.0 / (1.0 + exp(-x))",
             Relu => "select(x, 0.0, x < 0.0)",
             Erf => "rt_erf(x)",
+            Gelu => "x * (0.5 + 0.5 * rt_erf(x * 0.7071067811865476))",
+            // (tanh's argument clamped: tanh(10) is 1 in f32, and some drivers' tanh gives NaN far out)
+            GeluTanh => "x * (1.0 + tanh(clamp(0.7978845608028654 * (x + 0.044715 * x * x * x), -10.0, 10.0))) * 0.5",
             Floor => "floor(x)",
             Ceil => "ceil(x)",
             Round => "round(x)",
@@ -133,6 +139,8 @@ impl UnaryOp {
             Tanh => "rt_tanh64(x)",
             Sigmoid => "1.0 / (1.0 + rt_exp64(-x))",
             Erf => "rt_erf64(x)",
+            Gelu => "x * (0.5 + 0.5 * rt_erf64(x * 0.7071067811865476))",
+            GeluTanh => "x * (1.0 + rt_tanh64(0.7978845608028654 * (x + 0.044715 * x * x * x))) * 0.5",
             _ => return None,
         })
     }
@@ -228,6 +236,8 @@ pub fn unary_real<F: Real>(op: UnaryOp, x: F) -> F {
             }
         }
         Erf => x.erf(),
+        Gelu => gelu(x),
+        GeluTanh => gelu_tanh(x),
         Floor => x.floor(),
         Ceil => x.ceil(),
         Round => x.round_even(),
@@ -247,6 +257,43 @@ pub fn unary_real<F: Real>(op: UnaryOp, x: F) -> F {
         Square => x * x,
         BitwiseNot | LogicalNot | IsNan | IsInf | IsFinite | Signbit => x, // handled by their own kinds
     }
+}
+
+/// GELU, x * Phi(x) (Phi: the standard normal CDF), written as PyTorch's kernel writes it.
+#[inline(always)]
+pub fn gelu<F: Real>(x: F) -> F {
+    x * (F::from_f64(0.5) + F::from_f64(0.5) * (x * F::from_f64(std::f64::consts::FRAC_1_SQRT_2)).erf())
+}
+
+/// GELU's tanh approximation: x (1 + tanh(sqrt(2/pi) (x + 0.044715 x^3))) / 2.
+#[inline(always)]
+pub fn gelu_tanh<F: Real>(x: F) -> F {
+    let u = F::from_f64(GELU_K) * (x + F::from_f64(GELU_C) * x * x * x);
+    x * (F::ONE + u.tanh()) * F::from_f64(0.5)
+}
+
+/// sqrt(2 / pi) and the cubic coefficient of GELU's tanh approximation.
+pub const GELU_K: f64 = 0.797_884_560_802_865_4;
+pub const GELU_C: f64 = 0.044_715;
+/// 1 / sqrt(2 pi): the normal density's factor.
+pub const INV_SQRT_2PI: f64 = 0.398_942_280_401_432_7;
+
+/// d gelu(x) / dx times g: Phi(x) + x phi(x).
+#[inline(always)]
+pub fn gelu_backward<F: Real>(g: F, x: F) -> F {
+    let cdf = F::from_f64(0.5) + F::from_f64(0.5) * (x * F::from_f64(std::f64::consts::FRAC_1_SQRT_2)).erf();
+    let pdf = (F::from_f64(-0.5) * x * x).exp() * F::from_f64(INV_SQRT_2PI);
+    g * (cdf + x * pdf)
+}
+
+/// d gelu_tanh(x) / dx times g.
+#[inline(always)]
+pub fn gelu_tanh_backward<F: Real>(g: F, x: F) -> F {
+    let (k, c) = (F::from_f64(GELU_K), F::from_f64(GELU_C));
+    let t = (k * (x + c * x * x * x)).tanh();
+    let half = F::from_f64(0.5);
+    let d = (t + F::ONE) * half + x * half * (F::ONE - t * t) * k * (F::from_f64(3.0) * c * x * x + F::ONE);
+    g * d
 }
 
 /// The op's value on integers (kinds Same, Rounding, Bitwise).
@@ -303,6 +350,9 @@ op_enum!(BinaryOp {
     BitwiseAnd = "bitwise_and", BitwiseOr = "bitwise_or", BitwiseXor = "bitwise_xor",
     BitwiseLeftShift = "bitwise_left_shift", BitwiseRightShift = "bitwise_right_shift",
     LogicalAnd = "logical_and", LogicalOr = "logical_or", LogicalXor = "logical_xor",
+    // GELU's derivatives times the incoming gradient (a = grad, b = x): the activation's backward in
+    // one pass.
+    GeluBackward = "gelu_backward", GeluTanhBackward = "gelu_tanh_backward",
 });
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -324,7 +374,7 @@ impl BinaryOp {
         use BinaryOp::*;
         match self {
             Add | Sub | Mul | DivTrunc | FloorDivide | Remainder | Fmod | Pow | Maximum | Minimum => BinaryKind::Arith,
-            Div | Atan2 => BinaryKind::Float,
+            Div | Atan2 | GeluBackward | GeluTanhBackward => BinaryKind::Float,
             Eq | Ne | Lt | Le | Gt | Ge => BinaryKind::Compare,
             BitwiseAnd | BitwiseOr | BitwiseXor | BitwiseLeftShift | BitwiseRightShift => BinaryKind::Bitwise,
             LogicalAnd | LogicalOr | LogicalXor => BinaryKind::Logical,
@@ -356,6 +406,10 @@ impl BinaryOp {
             // NaN propagates from either side; ties give b (as the CPU kernel).
             Maximum => "select(b, a, a > b || rt_isnan(a))",
             Minimum => "select(b, a, a < b || rt_isnan(a))",
+            GeluBackward => {
+                "a * (0.5 + 0.5 * rt_erf(b * 0.7071067811865476) + b * exp(-0.5 * b * b) * 0.3989422804014327)"
+            }
+            GeluTanhBackward => "a * rt_gelu_tanh_grad(b)",
             Eq | Ne | Lt | Le | Gt | Ge | BitwiseAnd | BitwiseOr | BitwiseXor | BitwiseLeftShift
             | BitwiseRightShift | LogicalAnd | LogicalOr | LogicalXor => return None,
         })
@@ -372,6 +426,10 @@ impl BinaryOp {
         match self {
             BinaryOp::Pow => Some("rt_pow64(a, b)"),
             BinaryOp::Atan2 => Some("rt_atan2_64(a, b)"),
+            BinaryOp::GeluBackward => {
+                Some("a * (0.5 + 0.5 * rt_erf64(b * 0.7071067811865476) + b * rt_exp64(-0.5 * b * b) * 0.3989422804014327)")
+            }
+            BinaryOp::GeluTanhBackward => Some("a * rt_gelu_tanh_grad64(b)"),
             _ => None,
         }
     }
@@ -398,7 +456,7 @@ impl BinaryOp {
             BitwiseXor => "a ^ b",
             BitwiseLeftShift => "rt_shl(a, b)",
             BitwiseRightShift => "rt_shr(a, b)",
-            Div | Atan2 => return None,
+            Div | Atan2 | GeluBackward | GeluTanhBackward => return None,
             Eq | Ne | Lt | Le | Gt | Ge | LogicalAnd | LogicalOr | LogicalXor => return self.wgsl_compare(),
         })
     }
@@ -491,6 +549,8 @@ pub fn binary_real<F: Real>(op: BinaryOp, a: F, b: F) -> F {
         Fmod => a % b,
         Pow => a.powf(b),
         Atan2 => a.atan2(b),
+        GeluBackward => gelu_backward(a, b),
+        GeluTanhBackward => gelu_tanh_backward(a, b),
         // NaN propagates from either side; ties (including -0.0 vs 0.0) give `b`,
         // as PyTorch's vectorised kernels do.
         Maximum => {

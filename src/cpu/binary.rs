@@ -2,6 +2,7 @@
 //! dominate real programs (both contiguous, or one side a broadcast scalar).
 
 use super::iter::{for_each, GRAIN};
+use super::math_f32 as m32;
 use super::{dense, operands, simd};
 use crate::dtype::DType;
 use crate::element::{Bool, Element, Int, Real};
@@ -53,7 +54,8 @@ fn predicate<T: Element>(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> 
 }
 
 fn real<F: Real>(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
-    const_op!(op, [Add, Sub, Mul, Div, DivTrunc, FloorDivide, Remainder, Fmod, Pow, Atan2, Maximum, Minimum], O =>
+    const_op!(op, [Add, Sub, Mul, Div, DivTrunc, FloorDivide, Remainder, Fmod, Pow, Atan2, Maximum, Minimum,
+        GeluBackward, GeluTanhBackward], O =>
         zip(a, b, out, |x: F, y: F| binary_real(O, x, y)))
 }
 
@@ -82,6 +84,9 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> 
         return crate::dispatch_all!(a.dtype, T => predicate::<T>(op, a, b, out));
     }
     match a.dtype {
+        // (erf, exp and tanh without libm calls, so the loop vectorises)
+        DType::F32 if op == BinaryOp::GeluBackward => zip(a, b, out, m32::gelu_backward_f32),
+        DType::F32 if op == BinaryOp::GeluTanhBackward => zip(a, b, out, m32::gelu_tanh_backward_f32),
         DType::F32 => real::<f32>(op, a, b, out),
         DType::F64 => real::<f64>(op, a, b, out),
         DType::Bool => boolean(op, a, b, out),

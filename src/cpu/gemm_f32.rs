@@ -123,16 +123,16 @@ pub unsafe fn bmm(batch: usize, m: usize, k: usize, n: usize, a: Mat, b: Mat, ou
                 // SAFETY: (all below) piece `s` of product i addresses rows/columns inside the
                 // validated views, and writes a block of out no other part writes.
                 if splits == 1 {
-                    unsafe { x86::product(m, k, n, a, b, c, n) };
+                    unsafe { x86::product(m, k, n, a, b, c, n, false) };
                 } else if by_cols {
                     let (j0, j1) = piece(n, NR, splits, s);
                     if j1 > j0 {
-                        unsafe { x86::product(m, k, j1 - j0, a, b.shift(j0 as isize * b.s[2]), c.add(j0), n) };
+                        unsafe { x86::product(m, k, j1 - j0, a, b.shift(j0 as isize * b.s[2]), c.add(j0), n, false) };
                     }
                 } else {
                     let (r0, r1) = piece(m, MR, splits, s);
                     if r1 > r0 {
-                        unsafe { x86::product(r1 - r0, k, n, a.shift(r0 as isize * a.s[1]), b, c.add(r0 * n), n) };
+                        unsafe { x86::product(r1 - r0, k, n, a.shift(r0 as isize * a.s[1]), b, c.add(r0 * n), n, false) };
                     }
                 }
             }
@@ -142,6 +142,24 @@ pub unsafe fn bmm(batch: usize, m: usize, k: usize, n: usize, a: Mat, b: Mat, ou
     #[cfg(not(target_arch = "x86_64"))]
     {
         let _ = (batch, m, k, n, a, b, out);
+    }
+}
+
+/// c[m x n] (row stride ldc) = a[m x k] @ b[k x n], or += with `accumulate`, on the calling thread
+/// alone: for callers that share out many small products themselves (the convolutions).
+///
+/// # Safety
+/// As `bmm` for one product, `c` valid for m rows of ldc; call only where `suits(m, k, n)` holds.
+#[allow(clippy::too_many_arguments)]
+pub unsafe fn product_here(m: usize, k: usize, n: usize, a: Mat, b: Mat, c: *mut f32, ldc: usize, accumulate: bool) {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: forwarded.
+    unsafe {
+        x86::product(m, k, n, a, b, c, ldc, accumulate)
+    };
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let _ = (m, k, n, a, b, c, ldc, accumulate);
     }
 }
 
@@ -175,43 +193,30 @@ mod x86 {
         static PACK: RefCell<Vec<f32>> = const { RefCell::new(Vec::new()) };
     }
 
-    /// c[m x n] (row stride ldc) = a[m x k] @ b[k x n] on this thread, a and b read through
-    /// their row and column strides (s[1], s[2]).
+    /// c[m x n] (row stride ldc) = a[m x k] @ b[k x n] (+= with `acc`) on this thread, a and b
+    /// read through their row and column strides (s[1], s[2]).
     ///
     /// # Safety
     /// As `super::bmm` for one product; the CPU must have AVX-512F.
-    pub unsafe fn product(m: usize, k: usize, n: usize, a: Mat, b: Mat, c: *mut f32, ldc: usize) {
+    #[allow(clippy::too_many_arguments)]
+    pub unsafe fn product(m: usize, k: usize, n: usize, a: Mat, b: Mat, c: *mut f32, ldc: usize, acc: bool) {
         let need = KC.min(k) * NC.min(n).div_ceil(NR) * NR + 16;
-        let run = |buf: &mut Vec<f32>| {
-            if buf.len() < need {
-                buf.resize(need, 0.0);
-            }
-            let base = buf.as_mut_ptr();
+        crate::cpu::scratch(&PACK, need, |base| {
             // Aligned panels: the kernel's loads of B never split a cache line.
             let skip = (64 - base as usize % 64) % 64 / std::mem::size_of::<f32>();
-            // SAFETY: the buffer has 16 floats of slack for this alignment (skip < 16).
-            let bp = unsafe { base.add(skip) };
-            // SAFETY: the caller's contract; bp holds `need - 16` floats.
-            unsafe { blocked(m, k, n, a, b, c, ldc, bp) }
-        };
-        // The thread-local buffer is never borrowed twice (nothing here re-enters), but a
-        // fresh one keeps this correct without a panic path if that ever changes.
-        let done = PACK.try_with(|cell| match cell.try_borrow_mut() {
-            Ok(mut buf) => {
-                run(&mut buf);
-                true
-            }
-            Err(_) => false,
+            // SAFETY: the buffer has 16 floats of slack for this alignment (skip < 16); the
+            // caller's contract; bp holds `need - 16` floats.
+            unsafe { blocked(m, k, n, a, b, c, ldc, base.add(skip), acc) }
         });
-        if done != Ok(true) {
-            run(&mut Vec::new());
-        }
     }
 
     #[target_feature(enable = "avx512f")]
     #[allow(clippy::too_many_arguments)]
-    unsafe fn blocked(m: usize, k: usize, n: usize, a: Mat, b: Mat, c: *mut f32, ldc: usize, bp: *mut f32) {
+    unsafe fn blocked(m: usize, k: usize, n: usize, a: Mat, b: Mat, c: *mut f32, ldc: usize, bp: *mut f32, acc: bool) {
         if k == 0 {
+            if acc {
+                return;
+            }
             for i in 0..m {
                 std::ptr::write_bytes(c.add(i * ldc), 0, n);
             }
@@ -232,7 +237,7 @@ mod x86 {
                     for q in 0..panels {
                         let w = (nc - q * NR).min(NR);
                         let ci = c.add(i * ldc + jc + q * NR);
-                        tile(rows, kc, ai, bp.add(q * kc * NR), ci, ldc, w, pc > 0);
+                        tile(rows, kc, ai, bp.add(q * kc * NR), ci, ldc, w, acc || pc > 0);
                     }
                     i += MR;
                 }
@@ -513,7 +518,7 @@ mod tests {
             let mut out = vec![f32::NAN; 9 * 40];
             let z = Mat { ptr: std::ptr::null(), s: [0, 0, 0] };
             // SAFETY: with k = 0 neither operand is read.
-            unsafe { x86::product(9, 0, 40, z, z, out.as_mut_ptr(), 40) };
+            unsafe { x86::product(9, 0, 40, z, z, out.as_mut_ptr(), 40, false) };
             assert!(out.iter().all(|&v| v == 0.0));
         }
     }

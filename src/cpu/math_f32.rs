@@ -140,6 +140,37 @@ fn log_core(x: f32) -> f32 {
     f + y + ef * LN2_HI
 }
 
+/// GELU (`ops::gelu`) with the vectorised erf.
+#[inline(always)]
+pub fn gelu_f32(x: f32) -> f32 {
+    x * (0.5 + 0.5 * erf_f32(x * std::f32::consts::FRAC_1_SQRT_2))
+}
+
+/// GELU's tanh approximation (`ops::gelu_tanh`) with the vectorised tanh.
+#[inline(always)]
+pub fn gelu_tanh_f32(x: f32) -> f32 {
+    let u = GELU_K * (x + GELU_C * x * x * x);
+    x * (1.0 + tanh_f32(u)) * 0.5
+}
+
+const GELU_K: f32 = crate::ops::GELU_K as f32;
+const GELU_C: f32 = crate::ops::GELU_C as f32;
+
+/// `g * gelu'(x)` (`ops::gelu_backward`).
+#[inline(always)]
+pub fn gelu_backward_f32(g: f32, x: f32) -> f32 {
+    let cdf = 0.5 + 0.5 * erf_f32(x * std::f32::consts::FRAC_1_SQRT_2);
+    let pdf = exp_f32(-0.5 * x * x) * crate::ops::INV_SQRT_2PI as f32;
+    g * (cdf + x * pdf)
+}
+
+/// `g * gelu_tanh'(x)` (`ops::gelu_tanh_backward`).
+#[inline(always)]
+pub fn gelu_tanh_backward_f32(g: f32, x: f32) -> f32 {
+    let t = tanh_f32(GELU_K * (x + GELU_C * x * x * x));
+    g * ((t + 1.0) * 0.5 + x * 0.5 * (1.0 - t * t) * GELU_K * (3.0 * GELU_C * x * x + 1.0))
+}
+
 /// `ln` with libm's special values: ln(0) = -inf, ln(x < 0) = NaN, ln(inf) = inf.
 #[inline(always)]
 pub fn log_f32(x: f32) -> f32 {

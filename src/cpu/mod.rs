@@ -3,6 +3,7 @@
 
 pub mod alloc;
 pub mod binary;
+pub mod conv;
 pub mod copy;
 pub mod gemm_f32;
 pub mod index;
@@ -21,6 +22,31 @@ pub mod ternary;
 pub mod unary;
 
 use crate::tensor::Tensor;
+
+/// Runs `f` with a thread-local buffer of at least `len` floats, kept between calls (no allocation
+/// per call). The buffer is never borrowed twice (nothing re-enters), but a fresh one keeps this
+/// correct without a panic path if that ever changes.
+pub(crate) fn scratch(key: &'static std::thread::LocalKey<std::cell::RefCell<Vec<f32>>>, len: usize, f: impl FnOnce(*mut f32)) {
+    let mut f = Some(f);
+    let mut run = |buf: &mut Vec<f32>| {
+        if buf.len() < len {
+            buf.resize(len, 0.0);
+        }
+        if let Some(f) = f.take() {
+            f(buf.as_mut_ptr());
+        }
+    };
+    let done = key.try_with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => {
+            run(&mut buf);
+            true
+        }
+        Err(_) => false,
+    });
+    if done != Ok(true) {
+        run(&mut Vec::new());
+    }
+}
 
 /// True when `n`-element inner runs of these byte strides are contiguous.
 #[inline(always)]

@@ -80,6 +80,8 @@ fn real_f32(op: UnaryOp, x: &Tensor, out: &Tensor) -> Option<Result<()>> {
         UnaryOp::Sin => map_trig(x, out, Trig(m32::sin_fast, f32::sin)),
         UnaryOp::Cos => map_trig(x, out, Trig(m32::cos_fast, f32::cos)),
         UnaryOp::Tan => map_trig(x, out, Trig(m32::tan_fast, f32::tan)),
+        UnaryOp::Gelu => map(x, out, m32::gelu_f32),
+        UnaryOp::GeluTanh => map(x, out, m32::gelu_tanh_f32),
         _ => return None,
     })
 }
@@ -101,8 +103,8 @@ fn real<F: Real>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {
             map(x, out, |v: F| Bool(unary_pred(O, v) as u8)));
     }
     const_op!(op, [Abs, Neg, Exp, Exp2, Expm1, Log, Log2, Log10, Log1p, Sqrt, Rsqrt, Sin, Cos, Tan, Asin, Acos,
-        Atan, Sinh, Cosh, Tanh, Sigmoid, Relu, Erf, Floor, Ceil, Round, Trunc, Frac, Sign, Reciprocal, Square], O =>
-        map(x, out, |v: F| unary_real(O, v)))
+        Atan, Sinh, Cosh, Tanh, Sigmoid, Relu, Erf, Floor, Ceil, Round, Trunc, Frac, Sign, Reciprocal, Square, Gelu,
+        GeluTanh], O => map(x, out, |v: F| unary_real(O, v)))
 }
 
 fn int<I: Int>(op: UnaryOp, x: &Tensor, out: &Tensor) -> Result<()> {

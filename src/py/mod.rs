@@ -20,6 +20,7 @@ fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<random::PyGenerator>()?;
     m.add("default_generator", random::default_handle())?;
     m.add("has_avx2", crate::cpu::simd::has_avx2())?;
+    m.add("has_avx512", crate::cpu::simd::has_avx512())?;
     macro_rules! add {
         ($($f:path),* $(,)?) => { $( m.add_function(wrap_pyfunction!($f, m)?)?; )* };
     }
@@ -30,7 +31,8 @@ fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ops::can_cast, ops::set_default_dtype, ops::get_default_dtype, ops::cpu_memory_stats, ops::cpu_empty_cache,
         ops::op_names, ops::to_device, ops::wgpu_status, ops::wgpu_synchronize, ops::wgpu_memory_stats,
         ops::wgpu_reset_peak_memory_stats, ops::wgpu_empty_cache, ops::wgpu_info, ops::wgpu_ops, random::uniform_, random::normal_, random::randint_, random::randperm, random::manual_seed,
-        linalg::bmm, index::gather, index::scatter_, index::nonzero, scan::cumulative,
+        linalg::bmm, linalg::conv_forward, linalg::conv_backward_input, linalg::conv_backward_weight,
+        index::gather, index::scatter_, index::nonzero, scan::cumulative,
         sort::sort, sort::topk, sort::kthvalue, sort::searchsorted, optim::optimizer_step,
     );
     Ok(())

@@ -4,8 +4,8 @@ Each elementwise activation is one recorded node (PyTorch's name: ``GeluBackward
 whose forward runs as plain tensor ops and whose derivative is written directly, with rustorch ops (so a
 backward recorded with ``create_graph=True`` gives second derivatives). ``softmax`` and ``log_softmax``
 are single nodes too: in a training step they cost one node instead of the five of their composition.
-GELU, SiLU and Mish keep the transcendental part of their forward (the normal CDF, the sigmoid) with the
-node, so that their backward does not compute it again.
+GELU runs as native ops (forward and backward one pass each); SiLU and Mish keep the transcendental part
+of their forward (the sigmoid) with the node, so that their backward does not compute it again.
 Compositions that would overflow are written stably (``softplus``, ``logsigmoid``, ``log_softmax``).
 """
 
@@ -14,8 +14,8 @@ import warnings
 
 import rustorch as R
 
-from ... import _dtype
-from ..._tensor import Tensor
+from ... import _C, _dtype
+from ..._tensor import Tensor, _wrap
 from ...autograd.grad_mode import _state
 from ...autograd.record import make_output, recorded, saved_out, tracked
 
@@ -164,7 +164,22 @@ def _gelu_grad(g, x, a, approximate):
     return g * (a + x * (x * x * -0.5).exp() * _INV_SQRT_2PI)
 
 
-_gelu = _shared_node("GeluBackward0", _gelu_shared, _gelu_forward, _gelu_grad)
+# The native ops: one pass forward, one pass backward (the composition above costs five and seven).
+_GELU_OPS = {"none": ("gelu", "gelu_backward"), "tanh": ("gelu_tanh", "gelu_tanh_backward")}
+
+
+def _gelu_native(x, approximate):
+    return _wrap(_C.unary(_GELU_OPS[approximate][0], x._c))
+
+
+def _gelu_formula(c, g):
+    x, approximate = c.saved(0), c.args[1]
+    if _state.enabled:  # a recorded backward (create_graph=True): the composition, differentiable again
+        return (_gelu_grad(g, x, _gelu_shared(x, approximate), approximate),)
+    return (_wrap(_C.binary(_GELU_OPS[approximate][1], g._c, x._c)),)
+
+
+_gelu = recorded("GeluBackward0", _gelu_native, _gelu_formula, (0,))
 _silu = _shared_node("SiluBackward0", lambda x: x.sigmoid(), lambda x, s: x * s,
                      lambda g, x, s: g * s * (x * (1 - s) + 1))
 _mish = _shared_node("MishBackward0", lambda x: _stable_softplus(x).tanh(), lambda x, t: x * t,

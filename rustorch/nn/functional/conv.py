@@ -10,6 +10,11 @@ backward recorded with ``create_graph=True`` is differentiable again. ``fold`` a
 strided in-place add per kernel offset (one copy when the blocks do not overlap): no scatter, so float64
 works on every device.
 
+On the CPU in float32 the convolution and both its gradients run as native kernels instead
+(``_C.conv_forward``/``conv_backward_input``/``conv_backward_weight``, src/cpu/conv.rs), image by image with
+each image's columns kept in cache, wherever their product shapes suit; a backward recorded with
+``create_graph=True`` keeps the path above, which is differentiable again.
+
 The geometry travels as ``geom = (kernel, dilation, pad_before, pad_after, stride)``, a tuple of
 per-dim tuples (padding may be asymmetric: ``padding='same'`` with an even kernel)."""
 
@@ -21,9 +26,10 @@ import warnings
 
 import rustorch as R
 
-from ... import _dtype
+from ... import _C, _dtype
 from ..._linalg import _product
-from ..._tensor import Tensor
+from ..._tensor import Tensor, _wrap
+from ...autograd.grad_mode import _state
 from ...autograd.record import recorded
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "unfold",
@@ -145,12 +151,25 @@ def _bias_add(y, b):
     return y
 
 
+def _native_geom(x, geom, blocks):
+    """The geometry as the native float32 CPU kernels take it, or None where they do not apply."""
+    if x.device.type != "cpu" or x.dtype != _dtype.float32 or x.numel() == 0 or 0 in blocks:
+        return None
+    k, d, lo, _, s = geom
+    return (list(k), list(d), list(lo), list(s), list(x.shape[2:]), list(blocks))
+
+
 def _conv_impl(x, w, b, geom, groups):
     n, c, o = x.shape[0], x.shape[1], w.shape[0]
     blocks = _blocks(x.shape[2:], geom)
     kk, ll = math.prod(geom[0]), math.prod(blocks)
     if c == 0:  # (PyTorch's result has no channels then, whatever the weight)
         return R.zeros([n, 0] + list(blocks), dtype=x.dtype, device=x.device)
+    native = _native_geom(x, geom, blocks)
+    if native is not None and w.dtype == x.dtype:
+        y = _C.conv_forward(x.contiguous()._c, w.contiguous()._c, native, groups)
+        if y is not None:
+            return _bias_add(_wrap(y), b)
     cg, og = c // groups, o // groups
     cols = _columns(x, geom, blocks).view(n * groups, cg * kk, ll)
     wb = w.reshape(groups, og, cg * kk).unsqueeze(0).expand(n, groups, og, cg * kk).reshape(n * groups, og, cg * kk)
@@ -172,12 +191,22 @@ def _conv_grad(c, g):
     if ch == 0:
         res = [R.zeros_like(x), R.zeros_like(w)]
         return tuple(res + ([R.zeros(o, dtype=g.dtype, device=g.device)] if c.extra["tensor_args"][2] else []))
-    gv = g.reshape(n, groups, og, ll)
     res = [None, None]
-    if c.needs[0]:
+    # The native kernels where they apply, unless this backward is itself recorded (create_graph).
+    native = None if _state.enabled else _native_geom(x, geom, blocks)
+    if native is not None and w.dtype == x.dtype == g.dtype:
+        gc = g.contiguous()
+        if c.needs[0]:
+            dx = _C.conv_backward_input(gc._c, w.contiguous()._c, native, groups, ch)
+            res[0] = _wrap(dx) if dx is not None else None
+        if c.needs[1]:
+            dw = _C.conv_backward_weight(gc._c, x.contiguous()._c, native, groups, list(w.shape))
+            res[1] = _wrap(dw) if dw is not None else None
+    gv = g.reshape(n, groups, og, ll)
+    if c.needs[0] and res[0] is None:
         wt = w.reshape(groups, og, cg * kk).transpose(1, 2)
         res[0] = _fold_node((wt @ gv).reshape(n, ch * kk, ll), tuple(x.shape[2:]), geom, blocks)
-    if c.needs[1]:
+    if c.needs[1] and res[1] is None:
         cols = _unfold_node(x, geom, blocks).view(n, groups, cg * kk, ll)
         res[1] = (cols @ gv.transpose(2, 3)).sum(0).transpose(1, 2).reshape(w.shape)
     if c.extra["tensor_args"][2]:
