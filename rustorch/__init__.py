@@ -30,6 +30,7 @@ from ._scan import *  # noqa: F401,F403
 from ._sort import *  # noqa: F401,F403
 from ._sampling import *  # noqa: F401,F403
 from ._broadcast import *  # noqa: F401,F403
+from ._dlpack import from_dlpack as from_dlpack
 from . import _indexing  # noqa: F401,E402  (Tensor.__getitem__ / __setitem__)
 from ._creation import (  # noqa: F401
     arange,

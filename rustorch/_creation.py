@@ -18,6 +18,9 @@ def _check_grad(requires_grad):
     """requires_grad=True is applied by the wrapper autograd puts around each creation function."""
 
 
+_warned_not_writable = []
+
+
 def from_numpy(ndarray):
     """A tensor sharing memory with a numpy array (writes show on both sides).
 
@@ -26,12 +29,7 @@ def from_numpy(ndarray):
     """
     if not isinstance(ndarray, np.ndarray):
         raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
-    d = _dtype.from_numpy_dtype(ndarray.dtype)
-    if not ndarray.dtype.isnative:
-        raise ValueError(
-            "given numpy array has byte order different from the native byte order. "
-            "Conversion between byte orders is currently not supported."
-        )
+    d = _dtype.from_numpy_dtype(ndarray.dtype)  # (non-native byte order: ValueError)
     item = ndarray.itemsize
     if any(s < 0 for s in ndarray.strides):
         raise ValueError(
@@ -42,7 +40,8 @@ def from_numpy(ndarray):
         raise ValueError(
             "given numpy array strides not a multiple of the element byte size. Copy the numpy array to reallocate the memory."
         )
-    if not ndarray.flags.writeable:
+    if not ndarray.flags.writeable and not _warned_not_writable:
+        _warned_not_writable.append(True)  # once per process, as PyTorch warns
         warnings.warn(
             "The given NumPy array is not writable, and PyTorch does not support non-writable tensors. This means "
             "writing to this tensor will result in undefined behavior. You may want to copy the array to protect its "

@@ -77,6 +77,11 @@ def resolve(d, default=None):
 
 
 def from_numpy_dtype(np_dtype):
+    if not np_dtype.isnative:
+        raise ValueError(
+            "given numpy array has byte order different from the native byte order. "
+            "Conversion between byte orders is currently not supported."
+        )
     name = str(np_dtype)
     d = _BY_NAME.get(name)
     if d is None or name == "bfloat16":

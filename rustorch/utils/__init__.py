@@ -1,5 +1,6 @@
-"""Utilities with PyTorch's API: ``rustorch.utils.data`` (datasets, samplers, DataLoader)."""
+"""Utilities with PyTorch's API: ``rustorch.utils.data`` (datasets, samplers, DataLoader) and
+``rustorch.utils.dlpack``."""
 
-from . import data
+from . import data, dlpack
 
-__all__ = ["data"]
+__all__ = ["data", "dlpack"]

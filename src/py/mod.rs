@@ -1,6 +1,7 @@
 //! PyO3 bindings: the only Rust code that knows about Python.
 
 mod convert;
+mod dlpack;
 mod errors;
 mod index;
 mod linalg;
@@ -21,6 +22,8 @@ fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("default_generator", random::default_handle())?;
     m.add("has_avx2", crate::cpu::simd::has_avx2())?;
     m.add("has_avx512", crate::cpu::simd::has_avx512())?;
+    m.add("DLPACK_DEVICE_CPU", dlpack::DEVICE_CPU)?;
+    m.add("DLPACK_DEVICE_WEBGPU", dlpack::DEVICE_WEBGPU)?;
     macro_rules! add {
         ($($f:path),* $(,)?) => { $( m.add_function(wrap_pyfunction!($f, m)?)?; )* };
     }
@@ -34,6 +37,7 @@ fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         linalg::bmm, linalg::conv_forward, linalg::conv_backward_input, linalg::conv_backward_weight,
         index::gather, index::scatter_, index::nonzero, scan::cumulative,
         sort::sort, sort::topk, sort::kthvalue, sort::searchsorted, optim::optimizer_step,
+        dlpack::to_dlpack, dlpack::from_dlpack,
     );
     Ok(())
 }

@@ -1,0 +1,10 @@
+"""``torch.utils.dlpack``: ``to_dlpack`` (a legacy DLPack capsule of a CPU tensor) and ``from_dlpack``."""
+
+from .._dlpack import from_dlpack
+
+__all__ = ["to_dlpack", "from_dlpack"]
+
+
+def to_dlpack(tensor):
+    """A legacy DLPack capsule ("dltensor") viewing ``tensor``'s memory (CPU tensors)."""
+    return tensor.__dlpack__()
