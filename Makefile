@@ -9,7 +9,7 @@ STAMP := $(VENV)/.deps-installed
 $(STAMP):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet "maturin>=1.16,<2" "numpy>=1.22" "safetensors>=0.4,<1" "pytest>=8" "hypothesis>=6.100"
+	$(PY) -m pip install --quiet "maturin>=1.16,<2" "numpy>=1.22" "safetensors>=0.4,<1" "pytest>=8" "hypothesis>=6.100" "mypy>=1.10"
 	# the examples' own needs (the digits dataset ships with scikit-learn; tqdm draws the progress bar)
 	$(PY) -m pip install --quiet "scikit-learn>=1.3" "tqdm>=4.60"
 	touch $(STAMP)
@@ -41,7 +41,7 @@ lint:
 NP1 := .venv-numpy1
 $(NP1)/.deps-installed:
 	$(PYTHON) -m venv $(NP1)
-	$(NP1)/bin/python -m pip install --quiet "numpy>=1.22,<2" "safetensors>=0.4,<1" "pytest>=8" "hypothesis>=6.100"
+	$(NP1)/bin/python -m pip install --quiet "numpy>=1.22,<2" "safetensors>=0.4,<1" "pytest>=8" "hypothesis>=6.100" "mypy>=1.10"
 	touch $@
 
 # (the wgpu suites, the examples and the gradcheck tables do not touch numpy's array protocols beyond what

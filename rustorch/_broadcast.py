@@ -1,13 +1,22 @@
 """Broadcasting as functions: ``broadcast_shapes``, ``broadcast_tensors``; and the top-level and Tensor
 forms of softmax and log_softmax (the implementations live in ``nn.functional``)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ._size import Size
 from ._tensor import Tensor
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ._typing import DTypeLike, _int
 
 __all__ = ["broadcast_shapes", "broadcast_tensors", "softmax", "log_softmax"]
 
 
-def broadcast_shapes(*shapes):
+def broadcast_shapes(*shapes: _int | Sequence[_int]) -> Size:
     """broadcast_shapes(*shapes) -> Size: the shape the given shapes broadcast to (no tensors made).
 
     >>> rustorch.broadcast_shapes((2, 1), (3,))
@@ -31,7 +40,7 @@ def broadcast_shapes(*shapes):
     return Size(out)
 
 
-def broadcast_tensors(*tensors):
+def broadcast_tensors(*tensors: Tensor | Sequence[Tensor]) -> tuple[Tensor, ...]:
     """broadcast_tensors(*tensors) -> tuple of Tensors: each expanded (a view) to their common shape.
 
     >>> a, b = rustorch.broadcast_tensors(rustorch.ones(2, 1), rustorch.ones(3))
@@ -58,7 +67,7 @@ def _pair(a, b):
     return tuple(x if y == 1 else y for x, y in zip(a, b))
 
 
-def softmax(input, dim, dtype=None):
+def softmax(input: Tensor, dim: _int, dtype: DTypeLike | None = None) -> Tensor:
     """softmax(input, dim, dtype=None) -> Tensor: ``exp(x) / exp(x).sum(dim)``, computed stably.
 
     >>> rustorch.softmax(rustorch.tensor([0., 0.]), 0)
@@ -69,7 +78,7 @@ def softmax(input, dim, dtype=None):
     return F.softmax(input, dim, dtype=dtype)
 
 
-def log_softmax(input, dim, dtype=None):
+def log_softmax(input: Tensor, dim: _int, dtype: DTypeLike | None = None) -> Tensor:
     """log_softmax(input, dim, dtype=None) -> Tensor: ``x - logsumexp(x, dim)``.
 
     >>> rustorch.log_softmax(rustorch.tensor([0., 0.]), 0)

@@ -1,15 +1,28 @@
 """Creation functions: tensor, as_tensor, from_numpy, zeros/ones/full/empty, ranges, eye."""
 
+from __future__ import annotations
+
 import builtins
 import functools
 import inspect
 import warnings
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from . import _C, _dtype
 from ._device import native_name as _native_device, resolve as _resolve_device
 from ._tensor import Tensor, _dims, _empty_like, _wrap
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TypeVar
+
+    from numpy.typing import NDArray
+
+    from ._typing import ArrayLike, DeviceLike, DTypeLike, TensorOrNumber, _bool, _float, _int, _size, _size_arg
+
+    _F = TypeVar("_F", bound=Callable[..., Any])  # _placed keeps the signature it wraps
 
 _NP_OF = {d.name: d._np for d in _dtype.ALL}
 
@@ -21,7 +34,7 @@ def _check_grad(requires_grad):
 _warned_not_writable = []
 
 
-def from_numpy(ndarray):
+def from_numpy(ndarray: NDArray[Any]) -> Tensor:
     """A tensor sharing memory with a numpy array (writes show on both sides).
 
     >>> a = np.zeros(3); t = rustorch.from_numpy(a); _ = t.fill_(1.); float(a[0])
@@ -118,7 +131,8 @@ def _checked_int_array(data, d):
     return np.ascontiguousarray(wide.astype(np.int64).astype(d._np)).reshape(wide.shape)
 
 
-def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=False):
+def tensor(data: ArrayLike, *, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+           requires_grad: _bool = False, pin_memory: _bool = False) -> Tensor:
     """A new tensor holding a copy of ``data`` (nested lists, numbers, numpy arrays, tensors).
 
     >>> rustorch.tensor([[1, 2], [3, 4]]).dtype
@@ -153,7 +167,7 @@ def tensor(data, *, dtype=None, device=None, requires_grad=False, pin_memory=Fal
     return t if staging is target else t.to(target)
 
 
-def as_tensor(data, dtype=None, device=None):
+def as_tensor(data: ArrayLike, dtype: DTypeLike | None = None, device: DeviceLike | None = None) -> Tensor:
     """Like ``tensor`` but shares memory when it can (tensors, numpy arrays of the same dtype).
 
     >>> a = np.arange(3); rustorch.as_tensor(a).data_ptr() == a.ctypes.data
@@ -175,7 +189,9 @@ def _creation(fn, size, dtype, device, requires_grad):
     return _dims(size, fn), _dtype.resolve(dtype, _dtype.get_default_dtype())
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_format=None, pin_memory=False):
+def empty(*size: _size_arg, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+          requires_grad: _bool = False, out: Tensor | None = None, memory_format: object = None,
+          pin_memory: _bool = False) -> Tensor:
     """Uninitialised tensor of the given size.
 
     >>> rustorch.empty(2, 3).shape
@@ -185,7 +201,8 @@ def empty(*size, dtype=None, device=None, requires_grad=False, out=None, memory_
     return _wrap(_C.empty(shape, d.name, _on(device)))
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
+def zeros(*size: _size_arg, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+          requires_grad: _bool = False, out: Tensor | None = None) -> Tensor:
     """Tensor of zeros: ``rustorch.zeros(2, 3)`` or ``rustorch.zeros((2, 3))``.
 
     >>> rustorch.zeros(2)
@@ -197,7 +214,8 @@ def zeros(*size, dtype=None, device=None, requires_grad=False, out=None):
     return _wrap(_C.full(shape, 0, d.name, _on(device)))
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False, out=None):
+def ones(*size: _size_arg, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+         requires_grad: _bool = False, out: Tensor | None = None) -> Tensor:
     """Tensor of ones.
 
     >>> rustorch.ones(2, dtype=rustorch.int32)
@@ -215,7 +233,8 @@ def _scalar_dtype(v):
     return _dtype.get_default_dtype()
 
 
-def full(size, fill_value, *, dtype=None, device=None, requires_grad=False, out=None):
+def full(size: _size, fill_value: TensorOrNumber, *, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+         requires_grad: _bool = False, out: Tensor | None = None) -> Tensor:
     """Tensor filled with ``fill_value`` (dtype inferred from it: bool, int64 or the default float).
 
     >>> rustorch.full((2,), 7)
@@ -240,12 +259,14 @@ def _like(input, dtype, device=None, requires_grad=False):
     return _empty_like(input, _dtype.resolve(dtype, input.dtype).name, None if device is None else _on(device))
 
 
-def empty_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+def empty_like(input: Tensor, *, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+               requires_grad: _bool = False, memory_format: object = None) -> Tensor:
     """``empty`` with ``input``'s shape, dtype and layout."""
     return _like(input, dtype, device, requires_grad)
 
 
-def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+def zeros_like(input: Tensor, *, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+               requires_grad: _bool = False, memory_format: object = None) -> Tensor:
     """``zeros`` with ``input``'s shape, dtype and layout.
 
     >>> rustorch.zeros_like(rustorch.ones(2, dtype=rustorch.int8))
@@ -254,12 +275,14 @@ def zeros_like(input, *, dtype=None, device=None, requires_grad=False, memory_fo
     return _like(input, dtype, device, requires_grad).fill_(0)
 
 
-def ones_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+def ones_like(input: Tensor, *, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+              requires_grad: _bool = False, memory_format: object = None) -> Tensor:
     """``ones`` with ``input``'s shape, dtype and layout."""
     return _like(input, dtype, device, requires_grad).fill_(1)
 
 
-def full_like(input, fill_value, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+def full_like(input: Tensor, fill_value: TensorOrNumber, *, dtype: DTypeLike | None = None,
+              device: DeviceLike | None = None, requires_grad: _bool = False, memory_format: object = None) -> Tensor:
     """``full`` with ``input``'s shape, dtype and layout."""
     return _like(input, dtype, device, requires_grad).fill_(fill_value)
 
@@ -268,7 +291,9 @@ def _num(x):
     return x.item() if isinstance(x, Tensor) else x
 
 
-def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=False, out=None):
+def arange(start: TensorOrNumber = 0, end: TensorOrNumber | None = None, step: TensorOrNumber = 1, *,
+           dtype: DTypeLike | None = None, device: DeviceLike | None = None, requires_grad: _bool = False,
+           out: Tensor | None = None) -> Tensor:
     """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 unless an argument is a float.
 
     >>> rustorch.arange(5)
@@ -284,7 +309,8 @@ def arange(start=0, end=None, step=1, *, dtype=None, device=None, requires_grad=
     return _wrap(_C.arange(start, end, step, d.name, _on(device)))
 
 
-def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False, out=None):
+def linspace(start: TensorOrNumber, end: TensorOrNumber, steps: _int, *, dtype: DTypeLike | None = None,
+             device: DeviceLike | None = None, requires_grad: _bool = False, out: Tensor | None = None) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive.
 
     >>> rustorch.linspace(0, 1, 5)
@@ -297,7 +323,9 @@ def linspace(start, end, steps, *, dtype=None, device=None, requires_grad=False,
                              _on(device)))
 
 
-def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_grad=False, out=None):
+def logspace(start: TensorOrNumber, end: TensorOrNumber, steps: _int, base: _float = 10.0, *,
+             dtype: DTypeLike | None = None, device: DeviceLike | None = None, requires_grad: _bool = False,
+             out: Tensor | None = None) -> Tensor:
     """``base ** linspace(start, end, steps)``.
 
     >>> rustorch.logspace(0, 2, 3)
@@ -308,7 +336,8 @@ def logspace(start, end, steps, base=10.0, *, dtype=None, device=None, requires_
     return (builtins.float(base) ** exps).to(d)
 
 
-def eye(n, m=None, *, dtype=None, device=None, requires_grad=False, out=None):
+def eye(n: _int, m: _int | None = None, *, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+        requires_grad: _bool = False, out: Tensor | None = None) -> Tensor:
     """Identity matrix of ``n`` rows (and ``m`` columns).
 
     >>> rustorch.eye(2)
@@ -326,7 +355,7 @@ def _on(device):
     return _native_device(_resolve_device(device))
 
 
-def _placed(fn, like=False):
+def _placed(fn: _F, like: _bool = False) -> _F:
     """``device=`` for a creation function: functions that make their values on the device
     get it (``_on``); the others (data from Python, ``logspace``) are made on the CPU and
     moved. The ``*_like`` functions default to their input's device."""

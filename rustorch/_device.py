@@ -1,5 +1,12 @@
 """``rustorch.device``: where a tensor lives."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ._typing import DeviceLike
+
 _KNOWN = ("cpu", "wgpu")
 
 
@@ -8,7 +15,10 @@ class device:
 
     __slots__ = ("type", "index")
 
-    def __init__(self, type, index=None):
+    type: str
+    index: int | None
+
+    def __init__(self, type: str | device, index: int | None = None) -> None:
         if isinstance(type, device):
             self.type, self.index = type.type, type.index
             return
@@ -30,23 +40,23 @@ class device:
                 f"Expected one of cpu, cuda, wgpu device type at start of device string: {type}"
             )
         if index is not None and index < 0:
-            raise RuntimeError(f"Device index must not be negative")
+            raise RuntimeError("Device index must not be negative")
         self.type, self.index = name, index
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         if self.index is None:
             return f"device(type='{self.type}')"
         return f"device(type='{self.type}', index={self.index})"
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
-    def __eq__(self, other):
+    def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
             other = device(other)
         return isinstance(other, device) and self.type == other.type and self.index == other.index
 
-    def __hash__(self):
+    def __hash__(self) -> int:
         return hash((self.type, self.index))
 
     def __reduce__(self):
@@ -58,7 +68,7 @@ WGPU = device("wgpu", 0)
 _BY_NATIVE = {"cpu": CPU, "wgpu:0": WGPU}
 
 
-def resolve(d):
+def resolve(d: DeviceLike | None) -> device:
     """A device from a string, a device, an int (wgpu ordinal) or None (-> cpu); checks availability."""
     if d is None:
         return CPU
@@ -81,6 +91,6 @@ def resolve(d):
     return WGPU
 
 
-def native_name(dev):
+def native_name(dev: device) -> str:
     """The engine's name for a resolved device."""
     return "cpu" if dev.type == "cpu" else "wgpu:0"

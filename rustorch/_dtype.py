@@ -1,8 +1,14 @@
 """dtype objects (``rustorch.float32`` ...), the default dtype and promotion helpers."""
 
+from __future__ import annotations
+
 import builtins
+from typing import TYPE_CHECKING, overload
 
 from . import _C
+
+if TYPE_CHECKING:
+    from ._typing import DTypeLike
 
 
 class dtype:
@@ -10,7 +16,13 @@ class dtype:
 
     __slots__ = ("name", "itemsize", "is_floating_point", "is_signed", "_np")
 
-    def __init__(self, name, itemsize, is_floating_point, is_signed, np_name):
+    name: str
+    itemsize: builtins.int
+    is_floating_point: builtins.bool
+    is_signed: builtins.bool
+
+    def __init__(self, name: str, itemsize: builtins.int, is_floating_point: builtins.bool, is_signed: builtins.bool,
+                 np_name: str | None) -> None:
         self.name = name
         self.itemsize = itemsize
         self.is_floating_point = is_floating_point
@@ -18,20 +30,20 @@ class dtype:
         self._np = np_name
 
     @property
-    def is_complex(self):
+    def is_complex(self) -> builtins.bool:
         return False
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         return f"rustorch.{self.name}"
 
     def __reduce__(self):
         # Pickles as a reference to the module attribute, so identity survives.
         return (_by_name, (self.name,))
 
-    def to_real(self):
+    def to_real(self) -> dtype:
         return self
 
-    def to_complex(self):
+    def to_complex(self) -> dtype:
         raise NotImplementedError("rustorch has no complex dtypes")
 
 
@@ -64,6 +76,12 @@ def _by_name(name):
     return _BY_NAME[name]
 
 
+@overload
+def resolve(d: DTypeLike, default: dtype | None = None) -> dtype: ...
+@overload
+def resolve(d: None, default: dtype) -> dtype: ...
+@overload
+def resolve(d: DTypeLike | None, default: None = None) -> dtype | None: ...
 def resolve(d, default=None):
     """A dtype from a dtype object, a Python type, or None (-> ``default``)."""
     if d is None:
@@ -92,21 +110,21 @@ def from_numpy_dtype(np_dtype):
     return d
 
 
-def get_default_dtype():
+def get_default_dtype() -> dtype:
     """The dtype of floats created without one (``float32`` unless changed)."""
     return _BY_NAME[_C.get_default_dtype()]
 
 
-def set_default_dtype(d):
+def set_default_dtype(d: DTypeLike) -> None:
     """Sets the dtype of floats created without one: ``rustorch.set_default_dtype(rustorch.float64)``."""
     _C.set_default_dtype(resolve(d).name)
 
 
-def promote_types(type1, type2):
+def promote_types(type1: DTypeLike, type2: DTypeLike) -> dtype:
     """The smallest dtype both convert to: ``promote_types(rustorch.uint8, rustorch.int8)`` is ``int16``."""
     return _BY_NAME[_C.promote_types(resolve(type1).name, resolve(type2).name)]
 
 
-def can_cast(from_, to):
+def can_cast(from_: DTypeLike, to: DTypeLike) -> builtins.bool:
     """Whether a cast is allowed by type promotion: ``can_cast(rustorch.float32, rustorch.int32)`` is False."""
     return _C.can_cast(resolve(from_).name, resolve(to).name)

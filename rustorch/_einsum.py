@@ -11,10 +11,16 @@ shared and summed, else one batched product ``[batch, rows, summed] @ [batch, su
 shape ``_C.bmm`` takes, with bmm's dtype rules).
 """
 
+from __future__ import annotations
+
 import math
 import string
+from typing import TYPE_CHECKING, overload
 
 from ._tensor import Tensor
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 _LETTERS = set(string.ascii_letters)
 
@@ -158,6 +164,10 @@ def _sumproduct(a, b, summed):
     return r.view(*shape).permute(*[perm.index(d) for d in range(a.dim())])
 
 
+@overload
+def einsum(equation: str, /, *operands: Tensor) -> Tensor: ...
+@overload
+def einsum(equation: str, operands: Sequence[Tensor], /) -> Tensor: ...
 def einsum(*args):
     """einsum(equation, *operands) -> Tensor
 

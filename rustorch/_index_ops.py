@@ -6,16 +6,24 @@ wgpu); the rest are views of the index (a 1-D index expanded with stride 0 to a 
 index) and masks turned into positions. Index bounds are checked before a kernel runs, with the
 exception type and words PyTorch uses for each op."""
 
+from __future__ import annotations
+
 import builtins
 import contextlib
 import os
 import sys
 import warnings
+from typing import TYPE_CHECKING, overload
 
 from . import _C
 from ._dtype import TORCH_NAME, bool_, int32, int64, uint8
 from ._functional import _method
 from ._tensor import Tensor, _wrap, _wrap_dim
+
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from ._typing import Number, NumberLike, TensorOrNumber, _bool, _int
 
 # (PyTorch 2 also takes "max" and "min" for amax and amin, though its error lists only the five)
 _REDUCE = {"sum": "sum", "prod": "prod", "mean": "mean", "amax": "amax", "amin": "amin", "max": "amax",
@@ -72,7 +80,7 @@ def _bounds_as_runtime_error():
         raise RuntimeError(str(e)) from None
 
 
-def gather(input, dim, index, *, sparse_grad=False, out=None):
+def gather(input: Tensor, dim: _int, index: Tensor, *, sparse_grad: _bool = False, out: Tensor | None = None) -> Tensor:
     """gather(input, dim, index, *, sparse_grad=False, out=None) -> Tensor
 
     ``out[i][j] = input[index[i][j]][j]`` for dim 0 (and likewise for other dims).
@@ -123,7 +131,8 @@ def _scatter_(self, dim, index, src=None, value=None, *, reduce=None):
     return _scatter_into(self, dim, index, src, _LEGACY.get(reduce, "none"), True, "scatter")
 
 
-def scatter(input, dim, index, src=None, value=None, *, reduce=None):
+def scatter(input: Tensor, dim: _int, index: Tensor, src: TensorOrNumber | None = None, value: NumberLike | None = None,
+            *, reduce: str | None = None) -> Tensor:
     """scatter(input, dim, index, src, *, reduce=None) -> Tensor
 
     A copy of ``input`` with ``src`` (a tensor or a number) written at ``index`` along ``dim``.
@@ -138,7 +147,7 @@ def _scatter_add_(self, dim, index, src):
     return _scatter_into(self, dim, index, src, "sum", True, "scatter_add")
 
 
-def scatter_add(input, dim, index, src):
+def scatter_add(input: Tensor, dim: _int, index: Tensor, src: Tensor) -> Tensor:
     """scatter_add(input, dim, index, src) -> Tensor: ``src`` summed into a copy of ``input`` at ``index``.
 
     >>> rustorch.scatter_add(rustorch.zeros(2), 0, rustorch.tensor([1, 1, 0]), rustorch.ones(3)).tolist()
@@ -153,7 +162,8 @@ def _scatter_reduce_(self, dim, index, src, reduce, *, include_self=True):
     return _scatter_into(self, dim, index, src, _REDUCE[reduce], builtins.bool(include_self), "scatter_reduce")
 
 
-def scatter_reduce(input, dim, index, src, reduce, *, include_self=True):
+def scatter_reduce(input: Tensor, dim: _int, index: Tensor, src: Tensor, reduce: str, *,
+                   include_self: _bool = True) -> Tensor:
     """scatter_reduce(input, dim, index, src, reduce, *, include_self=True) -> Tensor
 
     ``src`` reduced ("sum", "prod", "mean", "amax", "amin") into a copy of ``input`` at ``index``.
@@ -239,7 +249,7 @@ def _along(index, shape, d):
     return index.view(*view).expand(*shape) if shape else index.view(())
 
 
-def index_select(input, dim, index, *, out=None):
+def index_select(input: Tensor, dim: _int, index: Tensor, *, out: Tensor | None = None) -> Tensor:
     """index_select(input, dim, index, *, out=None) -> Tensor: the entries ``index`` along ``dim``.
 
     >>> rustorch.index_select(rustorch.tensor([[1, 2], [3, 4]]), 0, rustorch.tensor([1])).tolist()
@@ -306,7 +316,7 @@ def _index_fill_(self, dim, index, value):
     return _index_write(self, dim, index, value, "none", "index_fill")
 
 
-def index_add(input, dim, index, source, *, alpha=1):
+def index_add(input: Tensor, dim: _int, index: Tensor, source: Tensor, *, alpha: Number = 1) -> Tensor:
     """index_add(input, dim, index, source, *, alpha=1) -> Tensor: ``alpha * source`` added at ``index``.
 
     >>> rustorch.index_add(rustorch.zeros(3), 0, rustorch.tensor([0, 0, 2]), rustorch.ones(3)).tolist()
@@ -315,7 +325,7 @@ def index_add(input, dim, index, source, *, alpha=1):
     return _index_add_(input.clone(), dim, index, source, alpha=alpha)
 
 
-def index_copy(input, dim, index, source):
+def index_copy(input: Tensor, dim: _int, index: Tensor, source: Tensor) -> Tensor:
     """index_copy(input, dim, index, source) -> Tensor: ``source``'s slices written at ``index``.
 
     >>> rustorch.index_copy(rustorch.zeros(3), 0, rustorch.tensor([2]), rustorch.ones(1)).tolist()
@@ -324,7 +334,7 @@ def index_copy(input, dim, index, source):
     return _index_copy_(input.clone(), dim, index, source)
 
 
-def index_fill(input, dim, index, value):
+def index_fill(input: Tensor, dim: _int, index: Tensor, value: TensorOrNumber) -> Tensor:
     """index_fill(input, dim, index, value) -> Tensor: the slices at ``index`` set to ``value``.
 
     >>> rustorch.index_fill(rustorch.zeros(3), 0, rustorch.tensor([1]), 5.0).tolist()
@@ -333,7 +343,7 @@ def index_fill(input, dim, index, value):
     return _index_fill_(input.clone(), dim, index, value)
 
 
-def take(input, index):
+def take(input: Tensor, index: Tensor) -> Tensor:
     """take(input, index) -> Tensor: ``input`` read as 1-D at ``index`` (negative counts from the end).
 
     >>> rustorch.take(rustorch.tensor([[1, 2], [3, 4]]), rustorch.tensor([0, -1])).tolist()
@@ -379,7 +389,7 @@ def _masked_fill_(self, mask, value):
     return self.copy_(where(mask, value, self))
 
 
-def masked_fill(input, mask, value):
+def masked_fill(input: Tensor, mask: Tensor, value: TensorOrNumber) -> Tensor:
     """masked_fill(input, mask, value) -> Tensor: ``value`` where ``mask`` (broadcast) is True.
 
     >>> rustorch.masked_fill(rustorch.zeros(3), rustorch.tensor([True, False, True]), 2.0).tolist()
@@ -392,6 +402,10 @@ def masked_fill(input, mask, value):
     return where(mask, value, input).to(input.dtype)
 
 
+@overload
+def nonzero(input: Tensor, *, out: Tensor | None = None, as_tuple: Literal[False] = False) -> Tensor: ...
+@overload
+def nonzero(input: Tensor, *, out: Tensor | None = None, as_tuple: Literal[True]) -> tuple[Tensor, ...]: ...
 def nonzero(input, *, out=None, as_tuple=False):
     """nonzero(input, *, out=None, as_tuple=False) -> Tensor or tuple of Tensors
 
@@ -414,7 +428,7 @@ def _zeros_long(n, device):
     return zeros(n, dtype=int64, device=device)
 
 
-def argwhere(input):
+def argwhere(input: Tensor) -> Tensor:
     """argwhere(input) -> Tensor: ``nonzero(input)``.
 
     >>> rustorch.argwhere(rustorch.tensor([[0, 1], [1, 0]])).tolist()
@@ -427,7 +441,7 @@ def _positions(mask):
     return nonzero(mask.reshape(-1)).view(-1)
 
 
-def masked_select(input, mask, *, out=None):
+def masked_select(input: Tensor, mask: Tensor, *, out: Tensor | None = None) -> Tensor:
     """masked_select(input, mask, *, out=None) -> Tensor: the elements where ``mask`` (broadcast) holds, 1-D.
 
     >>> rustorch.masked_select(rustorch.tensor([[1, 2], [3, 4]]), rustorch.tensor([True, False])).tolist()
@@ -473,7 +487,7 @@ def _masked_scatter_(self, mask, source):
     return self
 
 
-def masked_scatter(input, mask, source):
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
     """masked_scatter(input, mask, source) -> Tensor: ``source``'s elements, in order, where ``mask`` holds.
 
     >>> rustorch.masked_scatter(rustorch.zeros(3), rustorch.tensor([True, False, True]), rustorch.ones(3)).tolist()

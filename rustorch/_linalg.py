@@ -5,15 +5,22 @@ through their strides) wrapped in views, so a transposed or sliced operand is ne
 device needs one kernel. Errors are worded as PyTorch words them.
 """
 
+from __future__ import annotations
+
 import builtins
 
 import math
+from typing import TYPE_CHECKING
 
 from . import _C
 from ._dtype import bool_
 from ._functional import _method
 from ._tensor import Tensor, _wrap
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ._typing import Number
 
 def _bmm(a, b):
     return _wrap(_C.bmm(a._c, b._c))
@@ -139,7 +146,7 @@ def _fast_mm(a, b):
     return None
 
 
-def matmul(input, other, *, out=None):
+def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """matmul(input, other, *, out=None) -> Tensor
 
     Matrix product with PyTorch's rank rules: 1-D . 1-D is a dot product, 2-D @ 1-D a matrix-vector
@@ -218,7 +225,7 @@ def _broadcast_shapes(s1, s2):
     return [builtins.max(x, y) if x != 0 and y != 0 else 0 for x, y in zip(s1, s2)]
 
 
-def mm(input, mat2, *, out=None):
+def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """mm(input, mat2, *, out=None) -> Tensor
 
     Product of two matrices.
@@ -235,7 +242,7 @@ def mm(input, mat2, *, out=None):
     return _into(_mm(a, b), out, "mm")
 
 
-def bmm(input, mat2, *, out=None):
+def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """bmm(input, mat2, *, out=None) -> Tensor
 
     Batched product of [B, n, m] and [B, m, p] tensors.
@@ -258,7 +265,7 @@ def _bmm3(a, b, kind):
     return _product(a, b, kind)
 
 
-def mv(input, vec, *, out=None):
+def mv(input: Tensor, vec: Tensor, *, out: Tensor | None = None) -> Tensor:
     """mv(input, vec, *, out=None) -> Tensor
 
     Matrix-vector product.
@@ -273,7 +280,7 @@ def mv(input, vec, *, out=None):
     return _into(_mv(a, v), out, "mv")
 
 
-def dot(input, tensor, *, out=None):
+def dot(input: Tensor, tensor: Tensor, *, out: Tensor | None = None) -> Tensor:
     """dot(input, tensor, *, out=None) -> Tensor
 
     Dot product of two 1-D tensors (no broadcasting).
@@ -286,7 +293,7 @@ def dot(input, tensor, *, out=None):
     return _into(_dot(a, b), out, "dot")
 
 
-def vdot(input, other, *, out=None):
+def vdot(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """vdot(input, other, *, out=None) -> Tensor
 
     Dot product (the first argument conjugated; real tensors have nothing to conjugate).
@@ -299,7 +306,7 @@ def vdot(input, other, *, out=None):
     return _into(_dot(a, b), out, "vdot")  # PyTorch's vdot words its errors as dot
 
 
-def outer(input, vec2, *, out=None):
+def outer(input: Tensor, vec2: Tensor, *, out: Tensor | None = None) -> Tensor:
     """outer(input, vec2, *, out=None) -> Tensor
 
     Outer product of two 1-D tensors.
@@ -335,7 +342,8 @@ def _scaled_sum(name, input, product, beta, alpha):
     return r + (inp if beta == 1 else inp * beta)
 
 
-def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor, *, beta: Number = 1, alpha: Number = 1,
+          out: Tensor | None = None) -> Tensor:
     """addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None) -> Tensor
 
     ``beta * input + alpha * (mat1 @ mat2)``; ``input`` broadcasts to the product's shape.
@@ -356,7 +364,8 @@ def addmm(input, mat1, mat2, *, beta=1, alpha=1, out=None):
     return _into(_scaled_sum("addmm", inp, _mm(a, b, "addmm"), beta, alpha), out, "addmm")
 
 
-def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
+def baddbmm(input: Tensor, batch1: Tensor, batch2: Tensor, *, beta: Number = 1, alpha: Number = 1,
+            out: Tensor | None = None) -> Tensor:
     """baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None) -> Tensor
 
     ``beta * input + alpha * bmm(batch1, batch2)``.
@@ -373,7 +382,8 @@ def baddbmm(input, batch1, batch2, *, beta=1, alpha=1, out=None):
     return _into(_scaled_sum("baddbmm", inp, _bmm3(a, b, "baddbmm"), beta, alpha), out, "baddbmm")
 
 
-def tensordot(a, b, dims=2, out=None):
+def tensordot(a: Tensor, b: Tensor, dims: builtins.int | Sequence[Sequence[builtins.int]] = 2,
+              out: Tensor | None = None) -> Tensor:
     """tensordot(a, b, dims=2, out=None) -> Tensor
 
     Contraction over the last ``dims`` dims of ``a`` and the first of ``b`` (an int), or over
@@ -418,7 +428,7 @@ def tensordot(a, b, dims=2, out=None):
     return _into(r, out, "tensordot")
 
 
-def kron(input, other, *, out=None):
+def kron(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     """kron(input, other, *, out=None) -> Tensor
 
     Kronecker product.

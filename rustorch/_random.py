@@ -1,18 +1,26 @@
 """Random numbers: generators, seeding, rand/randn/randint/randperm/normal/bernoulli
 and the in-place fills ``uniform_``, ``normal_``, ``bernoulli_``, ``random_``."""
 
+from __future__ import annotations
+
 import builtins
+from typing import TYPE_CHECKING, overload
 
 from . import _C, _dtype
 from ._creation import _check_grad, _like, _placed
 from ._device import native_name as _native_device, resolve as _resolve_device
 from ._tensor import Tensor, _dims, _empty_like, _wrap
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ._typing import DeviceLike, DTypeLike, TensorOrNumber, _bool, _int, _size, _size_arg
+
 Generator = _C.Generator
 default_generator = _C.default_generator
 
 
-def manual_seed(seed):
+def manual_seed(seed: _int) -> Generator:
     """Seeds the default generator; returns it.
 
     >>> _ = rustorch.manual_seed(0); a = rustorch.rand(2); _ = rustorch.manual_seed(0); rustorch.equal(a, rustorch.rand(2))
@@ -22,22 +30,22 @@ def manual_seed(seed):
     return default_generator
 
 
-def seed():
+def seed() -> _int:
     """Seeds the default generator non-deterministically; returns the seed."""
     return default_generator.seed()
 
 
-def initial_seed():
+def initial_seed() -> _int:
     """The seed the default generator was last seeded with."""
     return default_generator.initial_seed()
 
 
-def get_rng_state():
+def get_rng_state() -> tuple[_int, _int]:
     """The default generator's state (restore it with ``set_rng_state``)."""
     return default_generator.get_state()
 
 
-def set_rng_state(state):
+def set_rng_state(state: Sequence[_int]) -> None:
     default_generator.set_state(tuple(state))
 
 
@@ -49,7 +57,8 @@ def _empty_float(fn, size, dtype, device, requires_grad):
     return _wrap(_C.empty(_dims(size, fn), d.name, dev))
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+def rand(*size: _size_arg, generator: Generator | None = None, dtype: DTypeLike | None = None,
+         device: DeviceLike | None = None, requires_grad: _bool = False, out: Tensor | None = None) -> Tensor:
     """Uniform samples in [0, 1).
 
     >>> rustorch.rand(2, 3).shape
@@ -58,7 +67,8 @@ def rand(*size, generator=None, dtype=None, device=None, requires_grad=False, ou
     return _empty_float("rand", size, dtype, device, requires_grad).uniform_(0.0, 1.0, generator=generator)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+def randn(*size: _size_arg, generator: Generator | None = None, dtype: DTypeLike | None = None,
+          device: DeviceLike | None = None, requires_grad: _bool = False, out: Tensor | None = None) -> Tensor:
     """Standard normal samples.
 
     >>> rustorch.randn(4).dtype
@@ -67,6 +77,12 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False, o
     return _empty_float("randn", size, dtype, device, requires_grad).normal_(0.0, 1.0, generator=generator)
 
 
+@overload
+def randint(high: _int, size: _size, *, generator: Generator | None = None, dtype: DTypeLike | None = None,
+            device: DeviceLike | None = None, requires_grad: _bool = False, out: Tensor | None = None) -> Tensor: ...
+@overload
+def randint(low: _int, high: _int, size: _size, *, generator: Generator | None = None, dtype: DTypeLike | None = None,
+            device: DeviceLike | None = None, requires_grad: _bool = False, out: Tensor | None = None) -> Tensor: ...
 def randint(*args, generator=None, dtype=None, device=None, requires_grad=False, out=None, **kw):
     """``randint(high, size)`` or ``randint(low, high, size)``: integers in [low, high) (int64 by default).
 
@@ -90,7 +106,8 @@ def randint(*args, generator=None, dtype=None, device=None, requires_grad=False,
     return t
 
 
-def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False, out=None):
+def randperm(n: _int, *, generator: Generator | None = None, dtype: DTypeLike | None = None,
+             device: DeviceLike | None = None, requires_grad: _bool = False, out: Tensor | None = None) -> Tensor:
     """A random permutation of ``0 .. n-1``.
 
     >>> sorted(rustorch.randperm(4).tolist())
@@ -100,17 +117,21 @@ def randperm(n, *, generator=None, dtype=None, device=None, requires_grad=False,
     return _wrap(_C.randperm(builtins.int(n), _dtype.resolve(dtype, _dtype.int64).name, generator))
 
 
-def rand_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+def rand_like(input: Tensor, *, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+              requires_grad: _bool = False, memory_format: object = None) -> Tensor:
     """``rand`` with ``input``'s shape, dtype and layout."""
     return _like(input, dtype, device, requires_grad).uniform_(0.0, 1.0)
 
 
-def randn_like(input, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+def randn_like(input: Tensor, *, dtype: DTypeLike | None = None, device: DeviceLike | None = None,
+               requires_grad: _bool = False, memory_format: object = None) -> Tensor:
     """``randn`` with ``input``'s shape, dtype and layout."""
     return _like(input, dtype, device, requires_grad).normal_(0.0, 1.0)
 
 
-def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_grad=False, memory_format=None):
+def randint_like(input: Tensor, low: _int = 0, high: _int | None = None, *, dtype: DTypeLike | None = None,
+                 device: DeviceLike | None = None, requires_grad: _bool = False,
+                 memory_format: object = None) -> Tensor:
     """``randint`` with ``input``'s shape, dtype and layout."""
     if high is None:
         low, high = 0, low
@@ -119,7 +140,8 @@ def randint_like(input, low=0, high=None, *, dtype=None, device=None, requires_g
     return t
 
 
-def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, out=None):
+def normal(mean: TensorOrNumber, std: TensorOrNumber = 1.0, size: _size_arg | None = None, *,
+           generator: Generator | None = None, dtype: DTypeLike | None = None, out: Tensor | None = None) -> Tensor:
     """Normal samples; ``mean``/``std`` are numbers (with ``size``) or tensors (broadcast).
 
     >>> rustorch.normal(rustorch.zeros(3), 1.0).shape
@@ -139,7 +161,8 @@ def normal(mean, std=1.0, size=None, *, generator=None, dtype=None, out=None):
     return mean + std * z
 
 
-def bernoulli(input, p=None, *, generator=None, out=None):
+def bernoulli(input: Tensor, p: TensorOrNumber | None = None, *, generator: Generator | None = None,
+              out: Tensor | None = None) -> Tensor:
     """Samples 1 with probability ``input`` (or ``p``), else 0, in ``input``'s dtype.
 
     >>> rustorch.bernoulli(rustorch.ones(3)).tolist()

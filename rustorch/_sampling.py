@@ -1,11 +1,20 @@
 """Sampling from categorical distributions: ``multinomial``."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ._tensor import Tensor
+
+if TYPE_CHECKING:
+    from ._C import Generator
+    from ._typing import _bool, _int
 
 __all__ = ["multinomial"]
 
 
-def multinomial(input, num_samples, replacement=False, *, generator=None, out=None):
+def multinomial(input: Tensor, num_samples: _int, replacement: _bool = False, *, generator: Generator | None = None,
+                out: Tensor | None = None) -> Tensor:
     """multinomial(input, num_samples, replacement=False, *, generator=None) -> LongTensor
 
     Indices drawn from the categorical distribution(s) given by the rows of ``input`` (non-negative

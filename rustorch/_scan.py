@@ -4,12 +4,18 @@ One native kernel (``_C.cumulative``) serves both: the input is cast to the resu
 (integers and bool default to int64), float16/bfloat16 accumulate in float32 and round each
 output, integers wrap."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from . import _C
 from ._dtype import int64, resolve
 from ._functional import _method
 from ._index_ops import _c_type
 from ._tensor import Tensor, _wrap, _wrap_dim
 
+if TYPE_CHECKING:
+    from ._typing import DTypeLike, _int
 
 def _result_dtype(input, dtype):
     d = resolve(dtype)
@@ -31,7 +37,7 @@ def _cumulative(op, input, dim, dtype, out):
     return out
 
 
-def cumsum(input, dim, *, dtype=None, out=None):
+def cumsum(input: Tensor, dim: _int, *, dtype: DTypeLike | None = None, out: Tensor | None = None) -> Tensor:
     """cumsum(input, dim, *, dtype=None, out=None) -> Tensor
 
     Cumulative sum along ``dim``: ``out[i] = input[0] + ... + input[i]``. Integer and bool
@@ -43,7 +49,7 @@ def cumsum(input, dim, *, dtype=None, out=None):
     return _cumulative("sum", input, dim, dtype, out)
 
 
-def cumprod(input, dim, *, dtype=None, out=None):
+def cumprod(input: Tensor, dim: _int, *, dtype: DTypeLike | None = None, out: Tensor | None = None) -> Tensor:
     """cumprod(input, dim, *, dtype=None, out=None) -> Tensor
 
     Cumulative product along ``dim``: ``out[i] = input[0] * ... * input[i]``.

@@ -6,7 +6,11 @@ of it (the copy kernel converts dtypes and reads strided pieces in place), so ev
 every device that has the copy and where kernels. Errors are worded as PyTorch words them.
 """
 
+from __future__ import annotations
+
 import builtins
+from collections.abc import Sequence
+from typing import overload
 
 from ._functional import _method
 from ._tensor import Tensor, _wrap_dim
@@ -33,7 +37,7 @@ def _result_dtype(tensors):
     return d
 
 
-def cat(tensors, dim=0, *, out=None):
+def cat(tensors: Sequence[Tensor], dim: _int = 0, *, out: Tensor | None = None) -> Tensor:
     """cat(tensors, dim=0, *, out=None) -> Tensor
 
     Concatenates along ``dim``; dtypes promote, 1-D empty tensors are skipped (as PyTorch does).
@@ -119,7 +123,7 @@ def _into(result, out):
     return out.copy_(result)
 
 
-def stack(tensors, dim=0, *, out=None):
+def stack(tensors: Sequence[Tensor], dim: _int = 0, *, out: Tensor | None = None) -> Tensor:
     """stack(tensors, dim=0, *, out=None) -> Tensor
 
     Joins equally shaped tensors along a new dim.
@@ -138,6 +142,10 @@ def stack(tensors, dim=0, *, out=None):
     return cat([t.unsqueeze(d) for t in tensors], d, out=out)
 
 
+@overload
+def atleast_1d(tensor: Tensor, /) -> Tensor: ...
+@overload
+def atleast_1d(*tensors: Tensor | Sequence[Tensor]) -> tuple[Tensor, ...]: ...
 def atleast_1d(*tensors):
     """atleast_1d(*tensors): 0-d tensors as 1-D views.
 
@@ -148,6 +156,10 @@ def atleast_1d(*tensors):
     return r[0] if len(r) == 1 else tuple(r)
 
 
+@overload
+def atleast_2d(tensor: Tensor, /) -> Tensor: ...
+@overload
+def atleast_2d(*tensors: Tensor | Sequence[Tensor]) -> tuple[Tensor, ...]: ...
 def atleast_2d(*tensors):
     """atleast_2d(*tensors): 0-d and 1-D tensors as 2-D views (a 1-D tensor becomes one row).
 
@@ -158,6 +170,10 @@ def atleast_2d(*tensors):
     return r[0] if len(r) == 1 else tuple(r)
 
 
+@overload
+def atleast_3d(tensor: Tensor, /) -> Tensor: ...
+@overload
+def atleast_3d(*tensors: Tensor | Sequence[Tensor]) -> tuple[Tensor, ...]: ...
 def atleast_3d(*tensors):
     """atleast_3d(*tensors): as PyTorch: () -> (1, 1, 1), (n,) -> (1, n, 1), (m, n) -> (m, n, 1).
 
@@ -183,7 +199,7 @@ def _flat(tensors):
     return list(tensors)
 
 
-def hstack(tensors, *, out=None):
+def hstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
     """hstack(tensors, *, out=None) -> Tensor: columns side by side (1-D tensors end to end).
 
     >>> rustorch.hstack([rustorch.ones(2), rustorch.zeros(3)]).shape
@@ -195,7 +211,7 @@ def hstack(tensors, *, out=None):
     return cat(ts, 0 if ts[0].dim() == 1 else 1, out=out)
 
 
-def vstack(tensors, *, out=None):
+def vstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
     """vstack(tensors, *, out=None) -> Tensor: rows stacked (1-D tensors become rows).
 
     >>> rustorch.vstack([rustorch.ones(2), rustorch.zeros(2)]).shape
@@ -210,7 +226,7 @@ def vstack(tensors, *, out=None):
 row_stack = vstack
 
 
-def dstack(tensors, *, out=None):
+def dstack(tensors: Sequence[Tensor], *, out: Tensor | None = None) -> Tensor:
     """dstack(tensors, *, out=None) -> Tensor: stacked along the third dim.
 
     >>> rustorch.dstack([rustorch.ones(2), rustorch.zeros(2)]).shape
@@ -222,7 +238,7 @@ def dstack(tensors, *, out=None):
     return cat(ts, 2, out=out)
 
 
-def split(tensor, split_size_or_sections, dim=0):
+def split(tensor: Tensor, split_size_or_sections: _int | Sequence[_int], dim: _int = 0) -> tuple[Tensor, ...]:
     """split(tensor, split_size_or_sections, dim=0) -> tuple of views
 
     Pieces of ``split_size`` (the last may be smaller; a dim of size 0 gives one empty piece), or of
@@ -255,7 +271,7 @@ def split(tensor, split_size_or_sections, dim=0):
     return tuple(out)
 
 
-def chunk(input, chunks, dim=0):
+def chunk(input: Tensor, chunks: _int, dim: _int = 0) -> tuple[Tensor, ...]:
     """chunk(input, chunks, dim=0) -> tuple of views: ``ceil(size / chunks)`` per piece, as PyTorch.
 
     >>> [p.shape[0] for p in rustorch.chunk(rustorch.arange(5), 3)]
@@ -271,7 +287,7 @@ def chunk(input, chunks, dim=0):
     return split(input, size, d)
 
 
-def unbind(input, dim=0):
+def unbind(input: Tensor, dim: _int = 0) -> tuple[Tensor, ...]:
     """unbind(input, dim=0) -> tuple of views, one per index along ``dim``.
 
     >>> len(rustorch.unbind(rustorch.ones(3, 2)))
@@ -305,7 +321,7 @@ def _repeat(self, *sizes):
     return x.reshape(*target)
 
 
-def tile(input, dims):
+def tile(input: Tensor, dims: _int | Sequence[_int]) -> Tensor:
     """tile(input, dims) -> Tensor: ``repeat`` with ``dims`` padded with leading ones.
 
     >>> rustorch.tile(rustorch.tensor([1, 2]), (2,)).tolist()
@@ -316,7 +332,8 @@ def tile(input, dims):
     return _repeat(input, *dims)
 
 
-def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
+def repeat_interleave(input: Tensor, repeats: Tensor | _int | None = None, dim: _int | None = None, *,
+                      output_size: _int | None = None) -> Tensor:
     """repeat_interleave(input, repeats, dim=None, *, output_size=None) -> Tensor
 
     Each element repeated ``repeats`` times (an int, or a 1-D tensor of counts per element);
@@ -361,7 +378,7 @@ def repeat_interleave(input, repeats=None, dim=None, *, output_size=None):
     return y.reshape(*[s * r if j == d else s for j, s in enumerate(x.shape)])
 
 
-def roll(input, shifts, dims=None):
+def roll(input: Tensor, shifts: _int | Sequence[_int], dims: _int | Sequence[_int] | None = None) -> Tensor:
     """roll(input, shifts, dims=None) -> Tensor: elements shifted cyclically (flattened when no dims).
 
     >>> rustorch.roll(rustorch.arange(4), 1).tolist()
@@ -400,7 +417,7 @@ def _triangle(input, diagonal, lower, name):
     return where(keep, input, zeros((), dtype=input.dtype, device=input.device))
 
 
-def tril(input, diagonal=0, *, out=None):
+def tril(input: Tensor, diagonal: _int = 0, *, out: Tensor | None = None) -> Tensor:
     """tril(input, diagonal=0, *, out=None) -> Tensor: the lower triangle (the rest zeroed).
 
     >>> rustorch.tril(rustorch.ones(2, 2)).tolist()
@@ -409,7 +426,7 @@ def tril(input, diagonal=0, *, out=None):
     return _into(_triangle(input, _int(diagonal), True, "tril"), out)
 
 
-def triu(input, diagonal=0, *, out=None):
+def triu(input: Tensor, diagonal: _int = 0, *, out: Tensor | None = None) -> Tensor:
     """triu(input, diagonal=0, *, out=None) -> Tensor: the upper triangle (the rest zeroed).
 
     >>> rustorch.triu(rustorch.ones(2, 2)).tolist()
@@ -418,7 +435,7 @@ def triu(input, diagonal=0, *, out=None):
     return _into(_triangle(input, _int(diagonal), False, "triu"), out)
 
 
-def diagonal(input, offset=0, dim1=0, dim2=1):
+def diagonal(input: Tensor, offset: _int = 0, dim1: _int = 0, dim2: _int = 1) -> Tensor:
     """diagonal(input, offset=0, dim1=0, dim2=1) -> Tensor: a view of the diagonal (last dim).
 
     >>> rustorch.diagonal(rustorch.arange(9).view(3, 3)).tolist()
@@ -446,7 +463,7 @@ def diagonal(input, offset=0, dim1=0, dim2=1):
 _diagonal_view = diagonal  # `diag` and `trace` take an argument named diagonal
 
 
-def diag(input, diagonal=0, *, out=None):
+def diag(input: Tensor, diagonal: _int = 0, *, out: Tensor | None = None) -> Tensor:
     """diag(input, diagonal=0, *, out=None) -> Tensor
 
     A 1-D input becomes a square matrix with it on the ``diagonal``-th diagonal; a 2-D input gives
@@ -468,7 +485,7 @@ def diag(input, diagonal=0, *, out=None):
     raise RuntimeError("diag(): Supports 1D or 2D tensors. Got " + f"{input.dim()}D")
 
 
-def trace(input):
+def trace(input: Tensor) -> Tensor:
     """trace(input) -> Tensor: the sum of a matrix's main diagonal.
 
     >>> rustorch.trace(rustorch.arange(9).view(3, 3)).item()
@@ -483,7 +500,7 @@ def trace(input):
     return _diagonal_view(input).sum()
 
 
-def flip(input, dims):
+def flip(input: Tensor, dims: _int | Sequence[_int]) -> Tensor:
     """flip(input, dims) -> Tensor: a copy with the order of ``dims`` reversed (one gather per dim).
 
     >>> rustorch.flip(rustorch.arange(4).view(2, 2), [0, 1]).tolist()
@@ -505,7 +522,7 @@ def flip(input, dims):
     return x.clone() if x is input else x
 
 
-def fliplr(input):
+def fliplr(input: Tensor) -> Tensor:
     """fliplr(input) -> Tensor: columns reversed (dim 1).
 
     >>> rustorch.fliplr(rustorch.tensor([[1, 2]])).tolist()
@@ -516,7 +533,7 @@ def fliplr(input):
     return flip(input, [1])
 
 
-def flipud(input):
+def flipud(input: Tensor) -> Tensor:
     """flipud(input) -> Tensor: rows reversed (dim 0).
 
     >>> rustorch.flipud(rustorch.tensor([1, 2])).tolist()

@@ -8,9 +8,12 @@ Sorts are stable on both devices (``stable=False`` gives the stable order too, w
 allows), NaN sorts after everything (first when descending), and -0.0 equals 0.0.
 """
 
+from __future__ import annotations
+
 import builtins
 import math
 import numbers
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -20,6 +23,11 @@ from ._dtype import _BY_NAME, TORCH_NAME, bool_, float32, float64, int64
 from ._functional import _method
 from ._index_ops import _c_type
 from ._tensor import Tensor, _other, _wrap, _wrap_dim
+
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from ._typing import Number, TensorOrNumber, _bool, _int
 
 
 def _check_tensor(x, fn, name="input"):
@@ -174,6 +182,12 @@ def _as_int(v):
     return builtins.int(v.item()) if isinstance(v, Tensor) else builtins.int(v)
 
 
+@overload
+def sort(input: Tensor, dim: _int = -1, descending: _bool = False, *,
+         out: tuple[Tensor, Tensor] | None = None) -> return_types.sort: ...
+@overload
+def sort(input: Tensor, *, stable: _bool | None, dim: _int = -1, descending: _bool = False,
+         out: tuple[Tensor, Tensor] | None = None) -> return_types.sort: ...
 def sort(*args, **kwargs):
     """sort(input, dim=-1, descending=False, *, out=None) -> (values, indices)
     sort(input, *, stable, dim=-1, descending=False, out=None) -> (values, indices)
@@ -189,6 +203,11 @@ def sort(*args, **kwargs):
     return _pair(return_types.sort, v, i, a["out"], "sort")
 
 
+@overload
+def argsort(input: Tensor, dim: _int = -1, descending: _bool = False) -> Tensor: ...
+@overload
+def argsort(input: Tensor, *, stable: _bool | None, dim: _int = -1, descending: _bool = False,
+            out: Tensor | None = None) -> Tensor: ...
 def argsort(*args, **kwargs):
     """argsort(input, dim=-1, descending=False) -> Tensor
     argsort(input, *, stable, dim=-1, descending=False, out=None) -> Tensor
@@ -216,7 +235,7 @@ def _argsort_method(self, *args, **kwargs):
     return _sort(self, a["dim"], a["descending"])[1]
 
 
-def msort(input, *, out=None):
+def msort(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     """msort(input) -> Tensor: ``input`` sorted along its first dim."""
     _check_tensor(input, "msort")
     res = _sort(input, 0, False)[0]
@@ -226,7 +245,8 @@ def msort(input, *, out=None):
     return res
 
 
-def topk(input, k, dim=-1, largest=True, sorted=True, *, out=None):
+def topk(input: Tensor, k: _int, dim: _int = -1, largest: _bool = True, sorted: _bool = True, *,
+         out: tuple[Tensor, Tensor] | None = None) -> return_types.topk:
     """topk(input, k, dim=-1, largest=True, sorted=True) -> (values, indices)
 
     The ``k`` largest (``largest=False``: smallest) elements along ``dim``, in order.
@@ -245,7 +265,8 @@ def _squeeze_unless(t, dim, keepdim):
     return t if keepdim or t.dim() == 0 else t.squeeze(dim)
 
 
-def kthvalue(input, k, dim=-1, keepdim=False, *, out=None):
+def kthvalue(input: Tensor, k: _int, dim: _int = -1, keepdim: _bool = False, *,
+             out: tuple[Tensor, Tensor] | None = None) -> return_types.kthvalue:
     """kthvalue(input, k, dim=-1, keepdim=False) -> (values, indices): the ``k``-th smallest along ``dim``.
 
     >>> rustorch.kthvalue(rustorch.tensor([3., 1., 2.]), 2)
@@ -310,6 +331,11 @@ def _median(input, dim, keepdim, out, ignore_nan):
     return _pair(getattr(return_types, fn), v, i, out, fn)
 
 
+@overload
+def median(input: Tensor) -> Tensor: ...
+@overload
+def median(input: Tensor, dim: _int, keepdim: _bool = False, *,
+           out: tuple[Tensor, Tensor] | None = None) -> return_types.median: ...
 def median(input, dim=None, keepdim=False, *, out=None):
     """median(input) -> Tensor; median(input, dim, keepdim=False) -> (values, indices)
 
@@ -321,6 +347,11 @@ def median(input, dim=None, keepdim=False, *, out=None):
     return _median(input, dim, keepdim, out, False)
 
 
+@overload
+def nanmedian(input: Tensor) -> Tensor: ...
+@overload
+def nanmedian(input: Tensor, dim: _int, keepdim: _bool = False, *,
+              out: tuple[Tensor, Tensor] | None = None) -> return_types.nanmedian: ...
 def nanmedian(input, dim=None, keepdim=False, *, out=None):
     """nanmedian(input) -> Tensor; nanmedian(input, dim, keepdim=False) -> (values, indices)
 
@@ -400,6 +431,12 @@ def _unique(input, dim, consecutive, return_inverse, return_counts, fn):
     return out[0] if len(out) == 1 else tuple(out)
 
 
+@overload
+def unique(input: Tensor, sorted: _bool = True, return_inverse: Literal[False] = False,
+           return_counts: Literal[False] = False, dim: _int | None = None) -> Tensor: ...
+@overload
+def unique(input: Tensor, sorted: _bool = True, return_inverse: _bool = False, return_counts: _bool = False,
+           dim: _int | None = None) -> tuple[Tensor, ...]: ...
 def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None):
     """unique(input, sorted=True, return_inverse=False, return_counts=False, dim=None)
 
@@ -413,6 +450,12 @@ def unique(input, sorted=True, return_inverse=False, return_counts=False, dim=No
     return _unique(input, dim, False, return_inverse, return_counts, "unique")
 
 
+@overload
+def unique_consecutive(input: Tensor, return_inverse: Literal[False] = False, return_counts: Literal[False] = False,
+                       dim: _int | None = None) -> Tensor: ...
+@overload
+def unique_consecutive(input: Tensor, return_inverse: _bool = False, return_counts: _bool = False,
+                       dim: _int | None = None) -> tuple[Tensor, ...]: ...
 def unique_consecutive(input, return_inverse=False, return_counts=False, dim=None):
     """unique_consecutive(input, return_inverse=False, return_counts=False, dim=None)
 
@@ -430,7 +473,9 @@ def _as_tensor(v, like):
     return tensor(v, device=like.device)
 
 
-def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None, out=None):
+def searchsorted(sorted_sequence: Tensor, input: TensorOrNumber, *, out_int32: _bool = False, right: _bool = False,
+                 side: Literal["left", "right"] | None = None, sorter: Tensor | None = None,
+                 out: Tensor | None = None) -> Tensor:
     """searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=None, sorter=None)
 
     Where each value of ``input`` would be inserted into the ascending innermost rows of
@@ -468,7 +513,8 @@ def searchsorted(sorted_sequence, input, *, out_int32=False, right=False, side=N
     return res
 
 
-def bucketize(input, boundaries, *, out_int32=False, right=False, out=None):
+def bucketize(input: TensorOrNumber, boundaries: Tensor, *, out_int32: _bool = False, right: _bool = False,
+              out: Tensor | None = None) -> Tensor:
     """bucketize(input, boundaries, *, out_int32=False, right=False) -> Tensor
 
     The bucket of each value among the ascending 1-D ``boundaries`` (``searchsorted`` with the
@@ -502,7 +548,7 @@ def _segment_sums(input, weights, size):
     return padded.index_select(0, hi) - padded.index_select(0, lo)
 
 
-def bincount(input, weights=None, minlength=0):
+def bincount(input: Tensor, weights: Tensor | None = None, minlength: _int = 0) -> Tensor:
     """bincount(input, weights=None, minlength=0) -> Tensor
 
     How often each value 0..max occurs in the 1-D non-negative integer ``input`` (with
@@ -539,7 +585,7 @@ def _fmt(v):
     return f"{v:g}"
 
 
-def histc(input, bins=100, min=0, max=0, *, out=None):
+def histc(input: Tensor, bins: _int = 100, min: Number = 0, max: Number = 0, *, out: Tensor | None = None) -> Tensor:
     """histc(input, bins=100, min=0, max=0) -> Tensor
 
     A histogram of ``bins`` equal-width bins over [min, max] (the data's own range when

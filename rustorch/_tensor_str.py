@@ -9,9 +9,15 @@ The Tensor class calls :func:`format_tensor` with its values already copied
 into a numpy array; everything here is plain Python + numpy.
 """
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from typing import Any
 
 __all__ = ["format_tensor", "set_printoptions", "get_printoptions"]
 
@@ -35,8 +41,8 @@ _PROFILES = {
 _options = dict(_PROFILES["default"], sci_mode=None)
 
 
-def set_printoptions(precision=None, threshold=None, edgeitems=None,
-                     linewidth=None, profile=None, sci_mode=None):
+def set_printoptions(precision: int | None = None, threshold: float | None = None, edgeitems: int | None = None,
+                     linewidth: int | None = None, profile: str | None = None, sci_mode: bool | None = None) -> None:
     """Change how tensors print; mirrors ``torch.set_printoptions``.
 
     precision: digits after the decimal point for floats (default 4).
@@ -59,7 +65,7 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None,
     _options["sci_mode"] = sci_mode
 
 
-def get_printoptions():
+def get_printoptions() -> dict[str, Any]:
     """Return a copy of the current print options as a dict."""
     return dict(_options)
 

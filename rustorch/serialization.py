@@ -28,6 +28,8 @@ A file without the ``"rustorch"`` metadata (``safetensors.torch.save_file(model.
 loads as a flat dict ``{name: tensor}``.
 """
 
+from __future__ import annotations
+
 import io
 import json
 import math
@@ -35,6 +37,7 @@ import os
 import stat
 import tempfile
 from collections import OrderedDict
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -43,6 +46,17 @@ from ._device import device as _device_cls, resolve as _resolve_device
 from ._size import Size
 from ._tensor import Tensor, _wrap
 from .nn.parameter import Parameter
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import IO, Any, Union
+
+    from ._typing import DeviceLike
+
+    # A path or a binary file object.
+    FileLike = Union[str, os.PathLike[str], IO[bytes]]
+    # Where loaded tensors go: a device, {saved location: target}, or f(tensor, saved location) -> tensor.
+    MapLocation = Union[DeviceLike, dict[str, DeviceLike], Callable[[Tensor, str], Tensor], None]
 
 __all__ = ["save", "load"]
 
@@ -223,8 +237,8 @@ def _write_atomic(st, path, specs, metadata):
             pass
 
 
-def save(obj, f, pickle_module=None, pickle_protocol=None, _use_new_zipfile_serialization=True,
-         _disable_byteorder_record=False):
+def save(obj: object, f: FileLike, pickle_module: Any = None, pickle_protocol: int | None = None,
+         _use_new_zipfile_serialization: bool = True, _disable_byteorder_record: bool = False) -> None:
     """Saves ``obj`` (a tensor, or dicts/lists/tuples of tensors and plain values, such as a
     ``state_dict()`` or an optimizer's state) to ``f``, a path or a binary file object, in the
     safetensors format. A path is written atomically: a temporary file in the same directory,
@@ -458,7 +472,8 @@ def _placer(map_location):
     raise TypeError(f"map_location must be None, a device, a dict or a callable, not {type(map_location).__name__}")
 
 
-def load(f, map_location=None, pickle_module=None, *, weights_only=None, mmap=None, **pickle_load_args):
+def load(f: FileLike, map_location: MapLocation = None, pickle_module: Any = None, *, weights_only: bool | None = None,
+         mmap: bool | None = None, **pickle_load_args: Any) -> Any:
     """Loads what ``save`` wrote to ``f`` (a path or a binary file object), or any safetensors file
     (a file without rustorch's metadata, e.g. from ``safetensors.torch.save_file``, loads as a flat
     dict ``{name: tensor}``). Tensors load on the CPU unless ``map_location`` says otherwise ('cpu',

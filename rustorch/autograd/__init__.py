@@ -5,11 +5,18 @@ Ops on tensors that require grad are recorded as they run (a dynamic graph of ``
 ``record.py`` (how an op is recorded), ``derivatives.py`` (every op's derivative) and ``install.py``
 (putting them on the entry points)."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .._tensor import _GRAD, GradTensor, Tensor
 from . import graph
 from .function import Function  # noqa: F401
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, no_grad, set_grad_enabled  # noqa: F401
 from .gradcheck import gradcheck, gradgradcheck  # noqa: F401
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 
 def _as_list(x):
@@ -49,7 +56,10 @@ def _seed(outputs, grad_outputs, fn):
     return seeds
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, grad_variables=None, inputs=None):
+def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Tensor | Sequence[Tensor | None] | None = None,
+             retain_graph: bool | None = None, create_graph: bool = False,
+             grad_variables: Tensor | Sequence[Tensor | None] | None = None,
+             inputs: Tensor | Sequence[Tensor] | None = None) -> None:
     """Accumulates the gradients of ``tensors`` into the ``.grad`` of the leaves (``inputs`` only, when
     given)."""
     outputs = _as_list(tensors)
@@ -65,8 +75,10 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     graph.run_backward(outputs, seeds, retain_graph, create_graph, inputs=ins, accumulate=True)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False, only_inputs=True,
-         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
+         grad_outputs: Tensor | Sequence[Tensor | None] | None = None, retain_graph: bool | None = None,
+         create_graph: bool = False, only_inputs: bool = True, allow_unused: bool | None = None,
+         is_grads_batched: bool = False, materialize_grads: bool = False) -> tuple[Tensor | None, ...]:
     """The gradients of ``outputs`` with respect to ``inputs`` (a tuple), without touching ``.grad``."""
     outs = _as_list(outputs)
     ins = _as_list(inputs)

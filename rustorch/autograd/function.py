@@ -1,40 +1,47 @@
 """Custom differentiable functions: subclass ``Function`` with static ``forward(ctx, ...)`` and
 ``backward(ctx, *grads)``, call ``MyFn.apply(...)``."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .._tensor import _GRAD, Tensor, _wrap
 from .grad_mode import _state
 from .record import _needs, record
+
+if TYPE_CHECKING:
+    from typing import Any
 
 
 class FunctionCtx:
     """The ``ctx`` of a custom Function: what ``forward`` keeps for ``backward``."""
 
-    def __init__(self):
-        self._saved = ()
+    def __init__(self) -> None:
+        self._saved: tuple[Any, ...] = ()
         self._versions = ()
         self.needs_input_grad = ()
         self._non_diff = set()
         self.materialize_grads = True
 
-    def save_for_backward(self, *tensors):
+    def save_for_backward(self, *tensors: Tensor | None) -> None:
         self._saved = tuple(tensors)
         self._versions = tuple(t._version if isinstance(t, Tensor) else None for t in tensors)
 
     @property
-    def saved_tensors(self):
+    def saved_tensors(self) -> tuple[Any, ...]:
         for t, v in zip(self._saved, self._versions):
             if isinstance(t, Tensor) and t._version != v:
                 raise RuntimeError("one of the variables needed for gradient computation has been modified by an "
                                    f"inplace operation: is at version {t._version}; expected version {v} instead.")
         return self._saved
 
-    def mark_non_differentiable(self, *tensors):
+    def mark_non_differentiable(self, *tensors: Tensor) -> None:
         self._non_diff.update(id(t) for t in tensors)
 
-    def mark_dirty(self, *tensors):
+    def mark_dirty(self, *tensors: Tensor) -> None:
         pass
 
-    def set_materialize_grads(self, value):
+    def set_materialize_grads(self, value: bool) -> None:
         self.materialize_grads = bool(value)
 
 
@@ -56,16 +63,16 @@ class Function:
     """
 
     @staticmethod
-    def forward(ctx, *args, **kwargs):
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     @staticmethod
-    def backward(ctx, *grads):
+    def backward(ctx: Any, *grads: Any) -> Any:
         raise NotImplementedError("You must implement either the backward or vjp method for your custom "
                                   "autograd.Function to use it with backward mode AD.")
 
     @classmethod
-    def apply(cls, *args, **kwargs):
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
         ctx = FunctionCtx()
         ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
         tracked = _state.enabled and _needs(args, {})

@@ -1,7 +1,7 @@
 """``rustorch.backends.wgpu``."""
 
 
-def is_available():
+def is_available() -> bool:
     """True when a WebGPU adapter could be opened."""
     from .. import wgpu
 

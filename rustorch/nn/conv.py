@@ -1,13 +1,22 @@
 """Convolution layers: ``Conv1d``, ``Conv2d``, ``Conv3d``, ``ConvTranspose1d``, ``ConvTranspose2d``,
 ``ConvTranspose3d``, with PyTorch's attributes, initialisation, padding modes and printed form."""
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 from .. import empty
 from . import functional as F
 from . import init
 from .module import Module
 from .parameter import Parameter
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .._tensor import Tensor
+    from .._typing import DeviceLike, DTypeLike, _size_arg
 
 __all__ = ["Conv1d", "Conv2d", "Conv3d", "ConvTranspose1d", "ConvTranspose2d", "ConvTranspose3d"]
 
@@ -22,8 +31,10 @@ class _ConvNd(Module):
     __constants__ = ["stride", "padding", "dilation", "groups", "padding_mode", "output_padding", "in_channels",
                      "out_channels", "kernel_size"]
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride, padding, dilation, transposed, output_padding,
-                 groups, bias, padding_mode, device=None, dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: _size_arg, stride: _size_arg,
+                 padding: _size_arg, dilation: _size_arg, transposed: bool, output_padding: _size_arg, groups: int,
+                 bias: bool, padding_mode: str, device: DeviceLike | None = None,
+                 dtype: DTypeLike | None = None) -> None:
         super().__init__()
         if groups <= 0:
             raise ValueError("groups must be a positive integer")
@@ -118,12 +129,13 @@ class Conv1d(_ConvNd):
     rustorch.Size([5, 4, 8])
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", device=None, dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: _size_arg, stride: _size_arg = 1,
+                 padding: _size_arg = 0, dilation: _size_arg = 1, groups: int = 1, bias: bool = True,
+                 padding_mode: str = "zeros", device: DeviceLike | None = None, dtype: DTypeLike | None = None) -> None:
         k, s, p, d = _conv_args(1, kernel_size, stride, padding, dilation)
         super().__init__(in_channels, out_channels, k, s, p, d, False, (0,), groups, bias, padding_mode, device, dtype)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return self._conv_forward(F.conv1d, input, self.weight, self.bias)
 
 
@@ -137,13 +149,14 @@ class Conv2d(_ConvNd):
     rustorch.Size([2, 8, 5, 5])
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", device=None, dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: _size_arg, stride: _size_arg = 1,
+                 padding: _size_arg = 0, dilation: _size_arg = 1, groups: int = 1, bias: bool = True,
+                 padding_mode: str = "zeros", device: DeviceLike | None = None, dtype: DTypeLike | None = None) -> None:
         k, s, p, d = _conv_args(2, kernel_size, stride, padding, dilation)
         super().__init__(in_channels, out_channels, k, s, p, d, False, (0, 0), groups, bias, padding_mode, device,
                          dtype)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return self._conv_forward(F.conv2d, input, self.weight, self.bias)
 
 
@@ -155,13 +168,14 @@ class Conv3d(_ConvNd):
     rustorch.Size([1, 2, 2, 2, 2])
     """
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, dilation=1, groups=1, bias=True,
-                 padding_mode="zeros", device=None, dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: _size_arg, stride: _size_arg = 1,
+                 padding: _size_arg = 0, dilation: _size_arg = 1, groups: int = 1, bias: bool = True,
+                 padding_mode: str = "zeros", device: DeviceLike | None = None, dtype: DTypeLike | None = None) -> None:
         k, s, p, d = _conv_args(3, kernel_size, stride, padding, dilation)
         super().__init__(in_channels, out_channels, k, s, p, d, False, (0, 0, 0), groups, bias, padding_mode, device,
                          dtype)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return self._conv_forward(F.conv3d, input, self.weight, self.bias)
 
 
@@ -169,8 +183,10 @@ class _ConvTransposeNd(_ConvNd):
     _dims = 0
     _fn = None
 
-    def __init__(self, in_channels, out_channels, kernel_size, stride=1, padding=0, output_padding=0, groups=1,
-                 bias=True, dilation=1, padding_mode="zeros", device=None, dtype=None):
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: _size_arg, stride: _size_arg = 1,
+                 padding: _size_arg = 0, output_padding: _size_arg = 0, groups: int = 1, bias: bool = True,
+                 dilation: _size_arg = 1, padding_mode: str = "zeros", device: DeviceLike | None = None,
+                 dtype: DTypeLike | None = None) -> None:
         if padding_mode != "zeros":
             raise ValueError(f'Only "zeros" padding mode is supported for {self.__class__.__name__}')
         n = self._dims
@@ -199,7 +215,7 @@ class _ConvTransposeNd(_ConvNd):
                                  f"{maxs} (for an input of {input.shape[2:]})")
         return tuple(size - lo for size, lo in zip(output_size, mins))
 
-    def forward(self, input, output_size=None):
+    def forward(self, input: Tensor, output_size: Sequence[int] | None = None) -> Tensor:
         if self.padding_mode != "zeros":
             raise ValueError(f"Only `zeros` padding mode is supported for {self.__class__.__name__}")
         op = self._output_padding(input, output_size)

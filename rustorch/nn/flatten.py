@@ -1,6 +1,14 @@
 """``Flatten`` and ``Unflatten``: reshaping layers for ``Sequential``."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .module import Module
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .._typing import _size_arg
 
 __all__ = ["Flatten", "Unflatten"]
 
@@ -14,12 +22,12 @@ class Flatten(Module):
 
     __constants__ = ["start_dim", "end_dim"]
 
-    def __init__(self, start_dim=1, end_dim=-1):
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
         super().__init__()
         self.start_dim = start_dim
         self.end_dim = end_dim
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return input.flatten(self.start_dim, self.end_dim)
 
     def extra_repr(self):
@@ -35,7 +43,7 @@ class Unflatten(Module):
 
     __constants__ = ["dim", "unflattened_size"]
 
-    def __init__(self, dim, unflattened_size):
+    def __init__(self, dim: int, unflattened_size: _size_arg) -> None:
         super().__init__()
         self._require_tuple_int(unflattened_size)
         self.dim = dim
@@ -50,7 +58,7 @@ class Unflatten(Module):
             return
         raise TypeError(f"unflattened_size must be a tuple of ints, but found type {type(input).__name__}")
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return input.unflatten(self.dim, self.unflattened_size)
 
     def extra_repr(self):

@@ -1,7 +1,15 @@
 """``Fold`` and ``Unfold``: sliding blocks to a tensor and back (``F.fold``, ``F.unfold``) as layers."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from . import functional as F
 from .module import Module
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .._typing import _size_arg
 
 __all__ = ["Fold", "Unfold"]
 
@@ -18,7 +26,8 @@ class Fold(Module):
 
     __constants__ = ["output_size", "kernel_size", "dilation", "padding", "stride"]
 
-    def __init__(self, output_size, kernel_size, dilation=1, padding=0, stride=1):
+    def __init__(self, output_size: _size_arg, kernel_size: _size_arg, dilation: _size_arg = 1, padding: _size_arg = 0,
+                 stride: _size_arg = 1) -> None:
         super().__init__()
         self.output_size = output_size
         self.kernel_size = kernel_size
@@ -26,7 +35,7 @@ class Fold(Module):
         self.padding = padding
         self.stride = stride
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.fold(input, self.output_size, self.kernel_size, self.dilation, self.padding, self.stride)
 
     def extra_repr(self):
@@ -43,14 +52,15 @@ class Unfold(Module):
 
     __constants__ = ["kernel_size", "dilation", "padding", "stride"]
 
-    def __init__(self, kernel_size, dilation=1, padding=0, stride=1):
+    def __init__(self, kernel_size: _size_arg, dilation: _size_arg = 1, padding: _size_arg = 0,
+                 stride: _size_arg = 1) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.dilation = dilation
         self.padding = padding
         self.stride = stride
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.unfold(input, self.kernel_size, self.dilation, self.padding, self.stride)
 
     def extra_repr(self):

@@ -5,9 +5,12 @@ A module registers what is assigned to it: a ``Parameter`` goes to ``_parameters
 (``parameters()``, ``state_dict()``, ``to()``, ``train()``, ``repr``) walks those three dicts, in
 registration order."""
 
+from __future__ import annotations
+
 import warnings
 from collections import OrderedDict
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 from .. import _dtype
 from .._device import device as _device_cls, resolve as _resolve_device
@@ -16,6 +19,15 @@ from ..autograd import no_grad
 from ._hooks import RemovableHandle
 from ._state_dict import _EXTRA_STATE_KEY_SUFFIX, load_local as _load_local, load_tree as _load_tree
 from .parameter import Parameter
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+    from typing import Any
+
+    from typing_extensions import Self
+
+    from .._typing import DeviceLike, DTypeLike
+    from ._state_dict import _IncompatibleKeys
 
 __all__ = ["Module"]
 
@@ -99,11 +111,15 @@ class Module:
     )
     """
 
+    training: bool
+    _parameters: dict[str, Parameter | None]
+    _buffers: dict[str, Tensor | None]
+    _modules: dict[str, Module | None]
     dump_patches = False
     _version = 1
     call_super_init = False
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         if self.call_super_init is False and kwargs:
             raise TypeError(f"{type(self).__name__}.__init__() got an unexpected keyword argument '{next(iter(kwargs))}'")
         if self.call_super_init is False and args:
@@ -127,11 +143,12 @@ class Module:
         if self.call_super_init:
             super().__init__(*args, **kwargs)
 
-    forward = _forward_unimplemented
+    # Any signature: subclasses define their own forward (and calling the module returns what it returns).
+    forward: Callable[..., Any] = _forward_unimplemented
 
     # ---- registration ------------------------------------------------------------------------------
 
-    def register_buffer(self, name, tensor, persistent=True):
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
         """Adds a tensor that is state but not a parameter (running statistics, masks). Persistent
         buffers are part of ``state_dict``; ``None`` registers a name that ``to()`` and ``state_dict``
         skip.
@@ -164,7 +181,7 @@ class Module:
         if hasattr(self, name) and name not in table:
             raise KeyError(f"attribute '{name}' already exists")
 
-    def register_parameter(self, name, param):
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Adds a parameter (an ``nn.Parameter`` or ``None``) under ``name``."""
         if "_parameters" not in self.__dict__:
             raise AttributeError("cannot assign parameter before Module.__init__() call")
@@ -181,7 +198,7 @@ class Module:
         else:
             self._parameters[name] = param
 
-    def add_module(self, name, module):
+    def add_module(self, name: str, module: Module | None) -> None:
         """Adds a child module under ``name`` (an attribute of that name)."""
         if not isinstance(module, Module) and module is not None:
             raise TypeError(f"{_typename(module)} is not a Module subclass")
@@ -195,11 +212,11 @@ class Module:
             raise KeyError('module name can\'t be empty string ""')
         self._modules[name] = module
 
-    def register_module(self, name, module):
+    def register_module(self, name: str, module: Module | None) -> None:
         """Alias of ``add_module``."""
         self.add_module(name, module)
 
-    def get_submodule(self, target):
+    def get_submodule(self, target: str) -> Module:
         """The submodule at dotted path ``target`` (``''`` is the module itself).
 
         >>> net = rustorch.nn.Sequential(rustorch.nn.Sequential(rustorch.nn.Identity()))
@@ -217,7 +234,7 @@ class Module:
                 raise AttributeError("`" + item + "` is not an nn.Module")
         return mod
 
-    def set_submodule(self, target, module, strict=False):
+    def set_submodule(self, target: str, module: Module, strict: bool = False) -> None:
         """Replaces (or, unless ``strict``, adds) the submodule at dotted path ``target``."""
         if target == "":
             raise ValueError("Cannot set the submodule without a target name!")
@@ -231,7 +248,7 @@ class Module:
             raise AttributeError("`" + atoms[-1] + "` is not an nn.Module")
         setattr(parent, atoms[-1], module)
 
-    def get_parameter(self, target):
+    def get_parameter(self, target: str) -> Parameter:
         """The parameter at dotted path ``target`` (``'fc.weight'``)."""
         module_path, _, param_name = target.rpartition(".")
         mod = self.get_submodule(module_path)
@@ -242,7 +259,7 @@ class Module:
             raise AttributeError("`" + param_name + "` is not an nn.Parameter")
         return param
 
-    def get_buffer(self, target):
+    def get_buffer(self, target: str) -> Tensor:
         """The buffer at dotted path ``target``."""
         module_path, _, buffer_name = target.rpartition(".")
         mod = self.get_submodule(module_path)
@@ -253,18 +270,18 @@ class Module:
             raise AttributeError("`" + buffer_name + "` is not a buffer")
         return buffer
 
-    def get_extra_state(self):
+    def get_extra_state(self) -> Any:
         """Extra (picklable) state for ``state_dict``; modules that have some override this and
         ``set_extra_state``."""
         raise RuntimeError("Reached a code path in Module.get_extra_state() that should never be called.")
 
-    def set_extra_state(self, state):
+    def set_extra_state(self, state: Any) -> None:
         """Restores what ``get_extra_state`` returned, from ``load_state_dict``."""
         raise RuntimeError("Reached a code path in Module.set_extra_state() that should never be called.")
 
     # ---- attributes ----------------------------------------------------------------------------------
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Tensor | Module:
         # Only reached when ordinary lookup fails: registered members live in the three dicts.
         d = self.__dict__
         if "_parameters" in d and name in d["_parameters"]:
@@ -275,7 +292,7 @@ class Module:
             return d["_modules"][name]
         raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
 
-    def __setattr__(self, name, value):
+    def __setattr__(self, name: str, value: Any) -> None:
         def remove_from(*dicts_or_sets):
             for d in dicts_or_sets:
                 if name in d:
@@ -317,7 +334,7 @@ class Module:
                 else:
                     super().__setattr__(name, value)
 
-    def __delattr__(self, name):
+    def __delattr__(self, name: str) -> None:
         if name in self._parameters:
             del self._parameters[name]
         elif name in self._buffers:
@@ -328,10 +345,10 @@ class Module:
         else:
             super().__delattr__(name)
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
 
-    def __dir__(self):
+    def __dir__(self) -> list[str]:
         keys = (dir(self.__class__) + list(self.__dict__) + list(self._parameters) + list(self._modules)
                 + list(self._buffers))
         return sorted(k for k in keys if not k[0].isdigit())
@@ -363,7 +380,7 @@ class Module:
                 self._buffers[key] = fn(buf)
         return self
 
-    def apply(self, fn):
+    def apply(self, fn: Callable[[Module], object]) -> Self:
         """Calls ``fn`` on every submodule (children first) and then on the module; returns it.
 
         >>> net = rustorch.nn.Sequential(rustorch.nn.Linear(2, 2), rustorch.nn.Linear(2, 1))
@@ -377,7 +394,7 @@ class Module:
         fn(self)
         return self
 
-    def to(self, *args, **kwargs):
+    def to(self, *args: Any, **kwargs: Any) -> Self:
         """Moves and/or casts the parameters and buffers in place: ``to(device)``, ``to(dtype)``,
         ``to(device, dtype)``, ``to(tensor)``. Only floating-point tensors change dtype.
 
@@ -394,31 +411,31 @@ class Module:
 
         return self._apply(convert)
 
-    def cpu(self):
+    def cpu(self) -> Self:
         """Moves all parameters and buffers to the CPU."""
         return self._apply(lambda t: t.cpu())
 
-    def type(self, dst_type):
+    def type(self, dst_type: DTypeLike) -> Self:
         """Casts all parameters and buffers to ``dst_type``."""
         return self._apply(lambda t: t.type(dst_type))
 
-    def float(self):
+    def float(self) -> Self:
         """Casts floating-point parameters and buffers to float32."""
         return self._apply(lambda t: t.float() if t.is_floating_point() else t)
 
-    def double(self):
+    def double(self) -> Self:
         """Casts floating-point parameters and buffers to float64."""
         return self._apply(lambda t: t.double() if t.is_floating_point() else t)
 
-    def half(self):
+    def half(self) -> Self:
         """Casts floating-point parameters and buffers to float16."""
         return self._apply(lambda t: t.half() if t.is_floating_point() else t)
 
-    def bfloat16(self):
+    def bfloat16(self) -> Self:
         """Casts floating-point parameters and buffers to bfloat16."""
         return self._apply(lambda t: t.bfloat16() if t.is_floating_point() else t)
 
-    def to_empty(self, *, device, recurse=True):
+    def to_empty(self, *, device: DeviceLike | None, recurse: bool = True) -> Self:
         """Moves the parameters and buffers to ``device`` without copying their values."""
         from .._creation import empty_like
 
@@ -426,7 +443,8 @@ class Module:
 
     # ---- calling and forward hooks -------------------------------------------------------------------
 
-    def register_forward_pre_hook(self, hook, *, prepend=False, with_kwargs=False):
+    def register_forward_pre_hook(self, hook: Callable[..., Any], *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
         """``hook(module, args)`` runs before ``forward`` and may return replacement args (a single value
         is wrapped in a tuple); with ``with_kwargs``, ``hook(module, args, kwargs)`` returns
         ``(args, kwargs)`` or None. Returns a handle whose ``remove()`` unregisters it."""
@@ -438,7 +456,8 @@ class Module:
             self._forward_pre_hooks.move_to_end(handle.id, last=False)
         return handle
 
-    def register_forward_hook(self, hook, *, prepend=False, with_kwargs=False, always_call=False):
+    def register_forward_hook(self, hook: Callable[..., Any], *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
         """``hook(module, args, output)`` runs after ``forward`` and may return a replacement output
         (``hook(module, args, kwargs, output)`` with ``with_kwargs``); ``always_call`` runs it even when
         ``forward`` raises. Returns a handle whose ``remove()`` unregisters it.
@@ -506,17 +525,17 @@ class Module:
                                   f"as another error was raised in forward: {e}", stacklevel=2)
             raise
 
-    __call__ = _call_impl
+    __call__: Callable[..., Any] = _call_impl
 
     # ---- state dict ----------------------------------------------------------------------------------
 
-    def register_state_dict_pre_hook(self, hook):
+    def register_state_dict_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """``hook(module, prefix, keep_vars)`` runs before ``state_dict`` collects this module."""
         handle = RemovableHandle(self._state_dict_pre_hooks)
         self._state_dict_pre_hooks[handle.id] = hook
         return handle
 
-    def register_state_dict_post_hook(self, hook):
+    def register_state_dict_post_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """``hook(module, state_dict, prefix, local_metadata)`` runs after; it may edit ``state_dict`` in
         place and must return None."""
         hook._from_public_api = True
@@ -524,7 +543,7 @@ class Module:
         self._state_dict_hooks[handle.id] = hook
         return handle
 
-    def register_load_state_dict_pre_hook(self, hook):
+    def register_load_state_dict_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """``hook(module, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys,
         error_msgs)`` runs before ``load_state_dict`` loads this module."""
         def with_module(*args):
@@ -534,7 +553,7 @@ class Module:
         self._load_state_dict_pre_hooks[handle.id] = with_module
         return handle
 
-    def register_load_state_dict_post_hook(self, hook):
+    def register_load_state_dict_post_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """``hook(module, incompatible_keys)`` runs after ``load_state_dict`` loaded this module; it may
         edit the key lists in place and must return None."""
         handle = RemovableHandle(self._load_state_dict_post_hooks)
@@ -552,7 +571,8 @@ class Module:
         if type(self).get_extra_state is not Module.get_extra_state:
             destination[prefix + _EXTRA_STATE_KEY_SUFFIX] = self.get_extra_state()
 
-    def state_dict(self, *args, destination=None, prefix="", keep_vars=False):
+    def state_dict(self, *args: Any, destination: dict[str, Any] | None = None, prefix: str = "",
+                   keep_vars: bool = False) -> dict[str, Any]:
         """An ``OrderedDict`` of every parameter and persistent buffer by dotted name (``'0.weight'``),
         detached (unless ``keep_vars``) but sharing memory with the module.
 
@@ -594,7 +614,8 @@ class Module:
         appending to the key lists and error messages."""
         _load_local(self, state_dict, prefix, local_metadata, strict, missing_keys, unexpected_keys, error_msgs)
 
-    def load_state_dict(self, state_dict, strict=True, assign=False):
+    def load_state_dict(self, state_dict: Mapping[str, Any], strict: bool = True,
+                        assign: bool = False) -> _IncompatibleKeys:
         """Copies parameters and buffers from ``state_dict`` into the module (in place: parameters keep
         their identity) or, with ``assign``, puts the given tensors in their place. With ``strict``, keys
         must match ``state_dict()``'s exactly. Returns ``(missing_keys, unexpected_keys)``.
@@ -622,30 +643,32 @@ class Module:
                     memo.add(v)
                 yield module_prefix + ("." if module_prefix else "") + k, v
 
-    def parameters(self, recurse=True):
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Iterator over the parameters (each once), this module's first, then its children's."""
         for _, param in self.named_parameters(recurse=recurse):
             yield param
 
-    def named_parameters(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_parameters(self, prefix: str = "", recurse: bool = True,
+                         remove_duplicate: bool = True) -> Iterator[tuple[str, Parameter]]:
         """Iterator over ``(dotted name, parameter)`` pairs."""
         yield from self._named_members(lambda m: m._parameters.items(), prefix, recurse, remove_duplicate)
 
-    def buffers(self, recurse=True):
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         """Iterator over the buffers (persistent or not)."""
         for _, buf in self.named_buffers(recurse=recurse):
             yield buf
 
-    def named_buffers(self, prefix="", recurse=True, remove_duplicate=True):
+    def named_buffers(self, prefix: str = "", recurse: bool = True,
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Tensor]]:
         """Iterator over ``(dotted name, buffer)`` pairs."""
         yield from self._named_members(lambda m: m._buffers.items(), prefix, recurse, remove_duplicate)
 
-    def children(self):
+    def children(self) -> Iterator[Module]:
         """Iterator over the immediate child modules."""
         for _, module in self.named_children():
             yield module
 
-    def named_children(self):
+    def named_children(self) -> Iterator[tuple[str, Module]]:
         """Iterator over ``(name, child)`` pairs (each child once)."""
         memo = set()
         for name, module in self._modules.items():
@@ -653,12 +676,13 @@ class Module:
                 memo.add(module)
                 yield name, module
 
-    def modules(self, remove_duplicate=True):
+    def modules(self, remove_duplicate: bool = True) -> Iterator[Module]:
         """Iterator over every module of the tree, this one first (depth first)."""
         for _, module in self.named_modules(remove_duplicate=remove_duplicate):
             yield module
 
-    def named_modules(self, memo=None, prefix="", remove_duplicate=True):
+    def named_modules(self, memo: set[Module] | None = None, prefix: str = "",
+                      remove_duplicate: bool = True) -> Iterator[tuple[str, Module]]:
         """Iterator over ``(dotted name, module)`` pairs of the tree, ``('', self)`` first.
 
         >>> net = rustorch.nn.Sequential(rustorch.nn.Linear(1, 1), rustorch.nn.Sequential(rustorch.nn.Identity()))
@@ -679,7 +703,7 @@ class Module:
 
     # ---- modes and gradients -----------------------------------------------------------------------
 
-    def train(self, mode=True):
+    def train(self, mode: bool = True) -> Self:
         """Sets training mode (``mode=False``: evaluation mode) on the module and every submodule."""
         if not isinstance(mode, bool):
             raise ValueError("training mode is expected to be boolean")
@@ -688,17 +712,17 @@ class Module:
             module.train(mode)
         return self
 
-    def eval(self):
+    def eval(self) -> Self:
         """Sets evaluation mode: ``train(False)``."""
         return self.train(False)
 
-    def requires_grad_(self, requires_grad=True):
+    def requires_grad_(self, requires_grad: bool = True) -> Self:
         """Sets ``requires_grad`` on every parameter (freezing a model with ``False``)."""
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
 
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Resets the parameters' gradients: to None (default) or to zeros in place."""
         for p in self.parameters():
             if p.grad is not None:
@@ -716,12 +740,12 @@ class Module:
     def _get_name(self):
         return self.__class__.__name__
 
-    def extra_repr(self):
+    def extra_repr(self) -> str:
         """The module's own settings for its repr (``in_features=3, out_features=2, bias=True``);
         subclasses override it."""
         return ""
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         extra_repr = self.extra_repr()
         extra_lines = extra_repr.split("\n") if extra_repr else []
         child_lines = ["(" + key + "): " + _addindent(repr(module), 2) for key, module in self._modules.items()]

@@ -1,6 +1,13 @@
 """``nn.Parameter``: a leaf tensor that a Module registers as one of its parameters."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .._tensor import _GRAD, GradTensor, Tensor, _new, _to_grad_fields
+
+if TYPE_CHECKING:
+    from typing import Any, SupportsIndex
 
 
 class Parameter(GradTensor):
@@ -18,7 +25,7 @@ class Parameter(GradTensor):
 
     __slots__ = ()
 
-    def __new__(cls, data=None, requires_grad=True):
+    def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> Parameter:
         if data is None:
             from .._creation import empty
 
@@ -33,21 +40,21 @@ class Parameter(GradTensor):
         _to_grad_fields(p, bool(requires_grad))
         return p
 
-    def __init__(self, data=None, requires_grad=True):
+    def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:
         pass
 
-    def __repr__(self, *, tensor_contents=None):
+    def __repr__(self, *, tensor_contents: Any = None) -> str:
         return "Parameter containing:\n" + super().__repr__()
 
     __str__ = __repr__
 
-    def __deepcopy__(self, memo):
+    def __deepcopy__(self, memo: dict[int, Any]) -> Parameter:
         """A parameter with its own copy of the memory (``.grad`` is not copied, as in PyTorch)."""
         if id(self) not in memo:
             memo[id(self)] = Parameter(Tensor.clone(Tensor.detach(self)), self.requires_grad)
         return memo[id(self)]
 
-    def __reduce_ex__(self, proto):
+    def __reduce_ex__(self, proto: SupportsIndex) -> tuple[Any, ...]:
         return (Parameter, (Tensor.detach(self), self.requires_grad))
 
 

@@ -1,8 +1,18 @@
 """Pooling layers: ``MaxPool1d``/``2d``, ``AvgPool1d``/``2d``, ``AdaptiveAvgPool1d``/``2d`` and
 ``AdaptiveMaxPool1d``/``2d``, with PyTorch's attributes and printed form."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from . import functional as F
 from .module import Module
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .._tensor import Tensor
+    from .._typing import _size_arg
 
 __all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1d", "AdaptiveAvgPool2d",
            "AdaptiveMaxPool1d", "AdaptiveMaxPool2d"]
@@ -11,7 +21,8 @@ __all__ = ["MaxPool1d", "MaxPool2d", "AvgPool1d", "AvgPool2d", "AdaptiveAvgPool1
 class _MaxPoolNd(Module):
     __constants__ = ["kernel_size", "stride", "padding", "dilation", "return_indices", "ceil_mode"]
 
-    def __init__(self, kernel_size, stride=None, padding=0, dilation=1, return_indices=False, ceil_mode=False):
+    def __init__(self, kernel_size: _size_arg, stride: _size_arg | None = None, padding: _size_arg = 0,
+                 dilation: _size_arg = 1, return_indices: bool = False, ceil_mode: bool = False) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None else kernel_size
@@ -32,7 +43,7 @@ class MaxPool1d(_MaxPoolNd):
     [[[3.0, 2.0]]]
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Any:
         return F.max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
@@ -46,7 +57,7 @@ class MaxPool2d(_MaxPoolNd):
     rustorch.Size([1, 3, 2, 2])
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Any:
         return F.max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation,
                             ceil_mode=self.ceil_mode, return_indices=self.return_indices)
 
@@ -69,7 +80,8 @@ class AvgPool1d(_AvgPoolNd):
     AvgPool1d(kernel_size=(3,), stride=(3,), padding=(0,))
     """
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+    def __init__(self, kernel_size: _size_arg, stride: _size_arg | None = None, padding: _size_arg = 0,
+                 ceil_mode: bool = False, count_include_pad: bool = True) -> None:
         super().__init__()
         self.kernel_size = _single(kernel_size)
         self.stride = _single(stride if stride is not None else kernel_size)
@@ -77,7 +89,7 @@ class AvgPool1d(_AvgPoolNd):
         self.ceil_mode = ceil_mode
         self.count_include_pad = count_include_pad
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.avg_pool1d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad)
 
 
@@ -90,8 +102,8 @@ class AvgPool2d(_AvgPoolNd):
 
     __constants__ = ["kernel_size", "stride", "padding", "ceil_mode", "count_include_pad", "divisor_override"]
 
-    def __init__(self, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-                 divisor_override=None):
+    def __init__(self, kernel_size: _size_arg, stride: _size_arg | None = None, padding: _size_arg = 0,
+                 ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None) -> None:
         super().__init__()
         self.kernel_size = kernel_size
         self.stride = stride if stride is not None else kernel_size
@@ -100,7 +112,7 @@ class AvgPool2d(_AvgPoolNd):
         self.count_include_pad = count_include_pad
         self.divisor_override = divisor_override
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.avg_pool2d(input, self.kernel_size, self.stride, self.padding, self.ceil_mode,
                             self.count_include_pad, self.divisor_override)
 
@@ -108,7 +120,7 @@ class AvgPool2d(_AvgPoolNd):
 class _AdaptiveAvgPoolNd(Module):
     __constants__ = ["output_size"]
 
-    def __init__(self, output_size):
+    def __init__(self, output_size: _size_arg) -> None:
         super().__init__()
         self.output_size = output_size
 
@@ -123,7 +135,7 @@ class AdaptiveAvgPool1d(_AdaptiveAvgPoolNd):
     [[[2.0, 2.5]]]
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.adaptive_avg_pool1d(input, self.output_size)
 
 
@@ -134,14 +146,14 @@ class AdaptiveAvgPool2d(_AdaptiveAvgPoolNd):
     rustorch.Size([2, 3, 1, 5])
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.adaptive_avg_pool2d(input, self.output_size)
 
 
 class _AdaptiveMaxPoolNd(Module):
     __constants__ = ["output_size", "return_indices"]
 
-    def __init__(self, output_size, return_indices=False):
+    def __init__(self, output_size: _size_arg, return_indices: bool = False) -> None:
         super().__init__()
         self.output_size = output_size
         self.return_indices = return_indices
@@ -157,7 +169,7 @@ class AdaptiveMaxPool1d(_AdaptiveMaxPoolNd):
     [[[3.0, 3.0]]]
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Any:
         return F.adaptive_max_pool1d(input, self.output_size, self.return_indices)
 
 
@@ -168,5 +180,5 @@ class AdaptiveMaxPool2d(_AdaptiveMaxPoolNd):
     [[[[3.0]]]]
     """
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Any:
         return F.adaptive_max_pool2d(input, self.output_size, self.return_indices)

@@ -1,9 +1,17 @@
 """``Embedding``: a lookup table of ``num_embeddings`` vectors of size ``embedding_dim``."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import empty, no_grad
 from . import functional as F, init
 from .module import Module
 from .parameter import Parameter
+
+if TYPE_CHECKING:
+    from .._tensor import Tensor
+    from .._typing import DeviceLike, DTypeLike
 
 __all__ = ["Embedding"]
 
@@ -25,8 +33,10 @@ class Embedding(Module):
     __constants__ = ["num_embeddings", "embedding_dim", "padding_idx", "max_norm", "norm_type",
                      "scale_grad_by_freq", "sparse"]
 
-    def __init__(self, num_embeddings, embedding_dim, padding_idx=None, max_norm=None, norm_type=2.0,
-                 scale_grad_by_freq=False, sparse=False, _weight=None, _freeze=False, device=None, dtype=None):
+    def __init__(self, num_embeddings: int, embedding_dim: int, padding_idx: int | None = None,
+                 max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                 sparse: bool = False, _weight: Tensor | None = None, _freeze: bool = False,
+                 device: DeviceLike | None = None, dtype: DTypeLike | None = None) -> None:
         super().__init__()
         self.num_embeddings = num_embeddings
         self.embedding_dim = embedding_dim
@@ -62,7 +72,7 @@ class Embedding(Module):
             with no_grad():
                 self.weight[self.padding_idx].fill_(0)
 
-    def forward(self, input):
+    def forward(self, input: Tensor) -> Tensor:
         return F.embedding(input, self.weight, self.padding_idx, self.max_norm, self.norm_type,
                            self.scale_grad_by_freq, self.sparse)
 

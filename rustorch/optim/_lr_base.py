@@ -6,12 +6,19 @@ from the group's current one, so several schedulers can act on one optimizer, an
 sequence equals PyTorch's step for step.
 """
 
+from __future__ import annotations
+
 import warnings
 from functools import wraps
 from weakref import ref
+from typing import TYPE_CHECKING
 
 from .._tensor import Tensor
 from .optimizer import Optimizer, _to_scalar
+
+if TYPE_CHECKING:
+    from typing import Any
+
 
 EPOCH_DEPRECATION_WARNING = (
     "The epoch parameter in `scheduler.step()` was not necessary and is being "
@@ -109,7 +116,7 @@ class LRScheduler:
     _get_lr_called_within_step = False
     _is_initial = False
 
-    def __init__(self, optimizer, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
         _check_optimizer(optimizer)
         self.optimizer = optimizer
 
@@ -157,24 +164,24 @@ class LRScheduler:
         with _initial_mode(self):
             self.step()
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """The scheduler's state: every attribute but the optimizer."""
         return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Loads a state from ``state_dict()``."""
         self.__dict__.update(state_dict)
 
-    def get_last_lr(self):
+    def get_last_lr(self) -> list[float]:
         """The learning rates this scheduler computed last, one per parameter group (tensor rates
         are copies)."""
         return self._last_lr
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         """The next learning rate of each group (called by ``step``; read ``get_last_lr()`` instead)."""
         raise NotImplementedError
 
-    def step(self, epoch=None):
+    def step(self, epoch: int | None = None) -> None:
         """Advances the schedule by one step and writes the new rates into the optimizer. Passing
         ``epoch`` (deprecated, warns) jumps to that epoch, through the closed form where there is one."""
         if self._step_count == 1:

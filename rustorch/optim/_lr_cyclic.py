@@ -2,9 +2,12 @@
 (re-exported by ``rustorch.optim.lr_scheduler``). They compute each rate in closed form from the
 step number and are stepped once per batch."""
 
+from __future__ import annotations
+
 import math
 import types
 from functools import partial
+from typing import TYPE_CHECKING
 
 from ._lr_base import (
     LRScheduler,
@@ -16,6 +19,11 @@ from ._lr_base import (
     _warn_get_lr_called_within_step,
 )
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
+
+    from .optimizer import Optimizer
 
 def _init_momentum(scheduler, optimizer, base_momentum, max_momentum, last_epoch):
     """Checks that the optimizer has ``momentum`` or ``betas``, and on a fresh start sets each group's
@@ -47,9 +55,11 @@ class CyclicLR(LRScheduler):
     "iterations"). With ``cycle_momentum`` the momentum (or beta1) cycles inversely between
     ``base_momentum`` and ``max_momentum``."""
 
-    def __init__(self, optimizer, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular",
-                 gamma=1.0, scale_fn=None, scale_mode="cycle", cycle_momentum=True, base_momentum=0.8,
-                 max_momentum=0.9, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, base_lr: float | Sequence[float], max_lr: float | Sequence[float],
+                 step_size_up: int = 2000, step_size_down: int | None = None, mode: str = "triangular",
+                 gamma: float = 1.0, scale_fn: Callable[[float], float] | None = None, scale_mode: str = "cycle",
+                 cycle_momentum: bool = True, base_momentum: float | Sequence[float] = 0.8,
+                 max_momentum: float | Sequence[float] = 0.9, last_epoch: int = -1) -> None:
         _check_optimizer(optimizer)
         self.optimizer = optimizer
 
@@ -92,7 +102,7 @@ class CyclicLR(LRScheduler):
             self._scale_fn_ref = partial(self._exp_range_scale_fn, self.gamma)
             self.scale_mode = "iterations"
 
-    def scale_fn(self, x):
+    def scale_fn(self, x: float) -> float:
         """The amplitude scale at ``x`` (the cycle number or the iteration, per ``scale_mode``)."""
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
@@ -110,7 +120,7 @@ class CyclicLR(LRScheduler):
     def _exp_range_scale_fn(gamma, x):
         return gamma ** x
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         _warn_get_lr_called_within_step(self)
         cycle = math.floor(1 + self.last_epoch / self.total_size)
         x = 1.0 + self.last_epoch / self.total_size - cycle
@@ -127,7 +137,7 @@ class CyclicLR(LRScheduler):
                 _set_momentum(self, group, max_m - (max_m - base_m) * scale_factor * scale)
         return lrs
 
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """The state without the scale function; a custom one that is a callable object keeps its
         ``__dict__`` (a plain function is not saved)."""
         state = super().state_dict()
@@ -138,7 +148,7 @@ class CyclicLR(LRScheduler):
             state["_scale_fn_custom"] = fn.__dict__.copy()
         return state
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         fn = state_dict.pop("_scale_fn_custom")
         super().load_state_dict(state_dict)
         if fn is not None:
@@ -156,9 +166,12 @@ class OneCycleLR(LRScheduler):
     >>> # scheduler = OneCycleLR(optimizer, max_lr=0.01, steps_per_epoch=len(loader), epochs=10)
     """
 
-    def __init__(self, optimizer, max_lr, total_steps=None, epochs=None, steps_per_epoch=None, pct_start=0.3,
-                 anneal_strategy="cos", cycle_momentum=True, base_momentum=0.85, max_momentum=0.95,
-                 div_factor=25.0, final_div_factor=1e4, three_phase=False, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, max_lr: float | Sequence[float], total_steps: int | None = None,
+                 epochs: int | None = None, steps_per_epoch: int | None = None, pct_start: float = 0.3,
+                 anneal_strategy: str = "cos", cycle_momentum: bool = True,
+                 base_momentum: float | Sequence[float] = 0.85, max_momentum: float | Sequence[float] = 0.95,
+                 div_factor: float = 25.0, final_div_factor: float = 1e4, three_phase: bool = False,
+                 last_epoch: int = -1) -> None:
         _check_optimizer(optimizer)
         self.optimizer = optimizer
 
@@ -229,7 +242,7 @@ class OneCycleLR(LRScheduler):
         """Linear anneal from ``start`` to ``end`` as ``pct`` goes from 0.0 to 1.0."""
         return (end - start) * pct + start
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         _warn_get_lr_called_within_step(self)
         step_num = self.last_epoch
         if step_num > self.total_steps:
@@ -258,7 +271,8 @@ class CosineAnnealingWarmRestarts(LRScheduler):
     initial rate; each period is ``T_mult`` times the previous one. ``step(epoch)`` takes fractional
     epochs (``epoch + i / iters_per_epoch``) without a deprecation warning."""
 
-    def __init__(self, optimizer, T_0, T_mult=1, eta_min=0.0, last_epoch=-1):
+    def __init__(self, optimizer: Optimizer, T_0: int, T_mult: int = 1, eta_min: float = 0.0,
+                 last_epoch: int = -1) -> None:
         if T_0 <= 0 or not isinstance(T_0, int):
             raise ValueError(f"Expected positive integer T_0, but got {T_0}")
         if T_mult < 1 or not isinstance(T_mult, int):
@@ -272,12 +286,12 @@ class CosineAnnealingWarmRestarts(LRScheduler):
         self.T_cur = last_epoch
         super().__init__(optimizer, last_epoch)
 
-    def get_lr(self):
+    def get_lr(self) -> list[float]:
         _warn_get_lr_called_within_step(self)
         return [self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * self.T_cur / self.T_i)) / 2
                 for base_lr in self.base_lrs]
 
-    def step(self, epoch=None):
+    def step(self, epoch: int | None = None) -> None:
         """Advances to the next epoch, or to ``epoch`` (which may be fractional)."""
         if epoch is None and self.last_epoch < 0:
             epoch = 0

@@ -1,9 +1,19 @@
 """``Adadelta``: steps scaled by the ratio of moving averages of squared updates and gradients."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import zeros_like
 from .._tensor import Tensor
 from ._fused import _check_unsupported, _host_counters, _new_counter, _step, _with_grads
 from .optimizer import Optimizer, _call_closure, _use_grad
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from .._typing import ParamsT
 
 __all__ = ["Adadelta"]
 
@@ -22,8 +32,9 @@ class Adadelta(Optimizer):
     tensor([ 0.1056, -1.0299])
     """
 
-    def __init__(self, params, lr=1.0, rho=0.9, eps=1e-6, weight_decay=0, foreach=None, *, capturable=False,
-                 maximize=False, differentiable=False):
+    def __init__(self, params: ParamsT, lr: float | Tensor = 1.0, rho: float = 0.9, eps: float = 1e-6,
+                 weight_decay: float = 0, foreach: bool | None = None, *, capturable: bool = False,
+                 maximize: bool = False, differentiable: bool = False) -> None:
         if isinstance(lr, Tensor) and lr.numel() != 1:
             raise ValueError("Tensor lr must be 1-element")
         if not 0.0 <= lr:
@@ -39,7 +50,7 @@ class Adadelta(Optimizer):
                     "capturable": capturable, "foreach": foreach, "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
         for group in self.param_groups:
             group.setdefault("foreach", None)
@@ -49,7 +60,7 @@ class Adadelta(Optimizer):
         _host_counters(self, "step")
 
     @_use_grad
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Performs one optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = _call_closure(closure)
         for group in self.param_groups:

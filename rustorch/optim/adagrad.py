@@ -1,9 +1,19 @@
 """``Adagrad``: steps scaled by the accumulated squared gradients."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import full_like
 from .._tensor import Tensor
 from ._fused import _check_fused, _check_unsupported, _host_counters, _new_counter, _step, _with_grads
 from .optimizer import Optimizer, _call_closure, _use_grad
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from .._typing import ParamsT
 
 __all__ = ["Adagrad"]
 
@@ -22,8 +32,9 @@ class Adagrad(Optimizer):
     tensor([ 0.5000, -1.5000])
     """
 
-    def __init__(self, params, lr=1e-2, lr_decay=0, weight_decay=0, initial_accumulator_value=0, eps=1e-10,
-                 foreach=None, *, maximize=False, differentiable=False, fused=None):
+    def __init__(self, params: ParamsT, lr: float | Tensor = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
+                 initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,
+                 maximize: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
         if isinstance(lr, Tensor) and lr.numel() != 1:
             raise ValueError("Tensor lr must be 1-element")
         if not 0.0 <= lr:
@@ -50,7 +61,7 @@ class Adagrad(Optimizer):
         state["step"] = _new_counter(0.0)
         state["sum"] = full_like(p, self.defaults["initial_accumulator_value"])
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
         for group in self.param_groups:
             group.setdefault("foreach", None)
@@ -60,7 +71,7 @@ class Adagrad(Optimizer):
         _host_counters(self, "step")
 
     @_use_grad
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Performs one optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = _call_closure(closure)
         for group in self.param_groups:

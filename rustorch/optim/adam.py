@@ -1,9 +1,19 @@
 """``Adam`` (and the base of ``AdamW``): adaptive moment estimation, optionally AMSGrad."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import zeros_like
 from .._tensor import Tensor
 from ._fused import _check_fused, _check_unsupported, _host_counters, _new_counter, _number, _step, _with_grads
 from .optimizer import Optimizer, _call_closure, _use_grad
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from .._typing import ParamsT
 
 __all__ = ["Adam"]
 
@@ -24,9 +34,10 @@ class Adam(Optimizer):
     (['exp_avg', 'exp_avg_sq', 'step'], tensor(1.))
     """
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, amsgrad=False, *,
-                 foreach=None, maximize=False, capturable=False, differentiable=False, fused=None,
-                 decoupled_weight_decay=False):
+    def __init__(self, params: ParamsT, lr: float | Tensor = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *, foreach: bool | None = None,
+                 maximize: bool = False, capturable: bool = False, differentiable: bool = False,
+                 fused: bool | None = None, decoupled_weight_decay: bool = False) -> None:
         if isinstance(lr, Tensor):
             if foreach and not capturable:
                 raise ValueError("lr as a Tensor is not supported for capturable=False and foreach=True")
@@ -53,7 +64,7 @@ class Adam(Optimizer):
         super().__init__(params, defaults)
         _check_fused(fused, foreach, differentiable)
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
         for group in self.param_groups:
             group.setdefault("amsgrad", False)
@@ -66,7 +77,7 @@ class Adam(Optimizer):
         _host_counters(self, "step")
 
     @_use_grad
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Performs one optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = _call_closure(closure)
         for group in self.param_groups:

@@ -1,9 +1,19 @@
 """``Adamax``: Adam with the infinity norm of past gradients in place of their second moment."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import zeros_like
 from .._tensor import Tensor
 from ._fused import _check_unsupported, _host_counters, _new_counter, _step, _with_grads
 from .optimizer import Optimizer, _call_closure, _use_grad
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from .._typing import ParamsT
 
 __all__ = ["Adamax"]
 
@@ -22,8 +32,9 @@ class Adamax(Optimizer):
     tensor([ 0.9000, -1.9000])
     """
 
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, foreach=None, *,
-                 maximize=False, differentiable=False, capturable=False):
+    def __init__(self, params: ParamsT, lr: float | Tensor = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0, foreach: bool | None = None, *, maximize: bool = False,
+                 differentiable: bool = False, capturable: bool = False) -> None:
         if isinstance(lr, Tensor) and lr.numel() != 1:
             raise ValueError("Tensor lr must be 1-element")
         if not 0.0 <= lr:
@@ -41,7 +52,7 @@ class Adamax(Optimizer):
                     "maximize": maximize, "differentiable": differentiable, "capturable": capturable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
         for group in self.param_groups:
             group.setdefault("foreach", None)
@@ -51,7 +62,7 @@ class Adamax(Optimizer):
         _host_counters(self, "step")
 
     @_use_grad
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Performs one optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = _call_closure(closure)
         for group in self.param_groups:

@@ -1,6 +1,16 @@
 """``AdamW``: Adam with decoupled weight decay."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .adam import Adam
+
+if TYPE_CHECKING:
+    from typing import Any
+
+    from .._tensor import Tensor
+    from .._typing import ParamsT
 
 __all__ = ["AdamW"]
 
@@ -17,13 +27,15 @@ class AdamW(Adam):
     tensor([ 0.8500, -1.8000])
     """
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2, amsgrad=False, *,
-                 maximize=False, foreach=None, capturable=False, differentiable=False, fused=None):
+    def __init__(self, params: ParamsT, lr: float | Tensor = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, capturable: bool = False, differentiable: bool = False,
+                 fused: bool | None = None) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad, foreach=foreach, maximize=maximize,
                          capturable=capturable, differentiable=differentiable, fused=fused,
                          decoupled_weight_decay=True)
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
         for group in self.param_groups:
             group["decoupled_weight_decay"] = True

@@ -1,9 +1,19 @@
 """``NAdam``: Adam with Nesterov momentum."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from .. import zeros_like
 from .._tensor import Tensor
 from ._fused import _check_unsupported, _host_counters, _new_counter, _step, _with_grads
 from .optimizer import Optimizer, _call_closure, _use_grad
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any
+
+    from .._typing import ParamsT
 
 __all__ = ["NAdam"]
 
@@ -24,9 +34,10 @@ class NAdam(Optimizer):
     ['exp_avg', 'exp_avg_sq', 'mu_product', 'step']
     """
 
-    def __init__(self, params, lr=2e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0, momentum_decay=4e-3,
-                 decoupled_weight_decay=False, *, foreach=None, maximize=False, capturable=False,
-                 differentiable=False):
+    def __init__(self, params: ParamsT, lr: float | Tensor = 2e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0, momentum_decay: float = 4e-3,
+                 decoupled_weight_decay: bool = False, *, foreach: bool | None = None, maximize: bool = False,
+                 capturable: bool = False, differentiable: bool = False) -> None:
         if isinstance(lr, Tensor) and lr.numel() != 1:
             raise ValueError("Tensor lr must be 1-element")
         if not 0.0 <= lr:
@@ -48,7 +59,7 @@ class NAdam(Optimizer):
                     "differentiable": differentiable}
         super().__init__(params, defaults)
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
         for group in self.param_groups:
             group.setdefault("maximize", False)
@@ -59,7 +70,7 @@ class NAdam(Optimizer):
         _host_counters(self, "step", "mu_product")
 
     @_use_grad
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Performs one optimization step; ``closure`` re-evaluates the model and returns the loss."""
         loss = _call_closure(closure)
         for group in self.param_groups:

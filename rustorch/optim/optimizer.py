@@ -45,18 +45,29 @@ The interface the base class gives a subclass:
   optimizers use for ``step`` counters and tensor hyper-parameters.
 """
 
+from __future__ import annotations
+
 import functools
 import warnings
 from collections import OrderedDict, defaultdict
 from collections.abc import Iterable
 from copy import deepcopy
 from itertools import chain
+from typing import TYPE_CHECKING
 
 from .. import _dtype
 from .._tensor import Tensor
 from ..autograd.grad_mode import enable_grad, is_grad_enabled, set_grad_enabled
 from ..nn._hooks import RemovableHandle
 from ..nn.module import _typename
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from typing import Any, TypeVar
+
+    from .._typing import ParamsT
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
 
 __all__ = ["Optimizer", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook"]
 
@@ -74,7 +85,7 @@ class _RequiredParameter:
 required = _RequiredParameter()
 
 
-def _use_grad(func):
+def _use_grad(func: _F) -> _F:
     """Decorates an optimizer's ``step``: runs it with grad mode set to ``defaults["differentiable"]``
     (False unless given), then restores the caller's grad mode.
 
@@ -129,7 +140,7 @@ def _get_scalar_dtype(is_fused=None):
     return _dtype.float64 if _dtype.get_default_dtype() is _dtype.float64 else _dtype.float32
 
 
-def register_optimizer_step_pre_hook(hook):
+def register_optimizer_step_pre_hook(hook: Callable[..., Any]) -> RemovableHandle:
     """Registers ``hook(optimizer, args, kwargs) -> None or (args, kwargs)`` to run before the
     ``step`` of every optimizer. Returns a handle whose ``remove()`` unregisters it."""
     handle = RemovableHandle(_global_optimizer_pre_hooks)
@@ -137,7 +148,7 @@ def register_optimizer_step_pre_hook(hook):
     return handle
 
 
-def register_optimizer_step_post_hook(hook):
+def register_optimizer_step_post_hook(hook: Callable[..., Any]) -> RemovableHandle:
     """Registers ``hook(optimizer, args, kwargs)`` to run after the ``step`` of every optimizer.
     Returns a handle whose ``remove()`` unregisters it."""
     handle = RemovableHandle(_global_optimizer_post_hooks)
@@ -182,7 +193,11 @@ class Optimizer:
     )
     """
 
-    def __init__(self, params, defaults):
+    defaults: dict[str, Any]
+    state: defaultdict[Tensor, dict[str, Any]]  # per parameter: its buffers (momentum, ...) and step
+    param_groups: list[dict[str, Any]]
+
+    def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         self.defaults = defaults
         self._optimizer_step_pre_hooks = OrderedDict()
         self._optimizer_step_post_hooks = OrderedDict()
@@ -211,10 +226,10 @@ class Optimizer:
         for param_group in param_groups:
             self.add_param_group(param_group)
 
-    def __getstate__(self):
+    def __getstate__(self) -> dict[str, Any]:
         return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
 
-    def __setstate__(self, state):
+    def __setstate__(self, state: dict[str, Any]) -> None:
         self.__dict__.update(state)
         for name in ("_optimizer_step_pre_hooks", "_optimizer_step_post_hooks", "_optimizer_state_dict_pre_hooks",
                      "_optimizer_state_dict_post_hooks", "_optimizer_load_state_dict_pre_hooks",
@@ -224,7 +239,7 @@ class Optimizer:
         self._patch_step_function()
         self.defaults.setdefault("differentiable", False)
 
-    def __repr__(self):
+    def __repr__(self) -> str:
         out = self.__class__.__name__ + " ("
         for i, group in enumerate(self.param_groups):
             out += f"\nParameter Group {i}\n"
@@ -235,7 +250,7 @@ class Optimizer:
 
     # ---- step and its hooks -----------------------------------------------------------------------
     @staticmethod
-    def profile_hook_step(func):
+    def profile_hook_step(func: _F) -> _F:
         """Wraps a ``step`` so that the global and per-optimizer pre/post hooks run around it."""
 
         @functools.wraps(func)
@@ -261,39 +276,39 @@ class Optimizer:
             self.__class__.step = self.profile_hook_step(self.__class__.step)
             self.__class__.step.hooked = True
 
-    def register_step_pre_hook(self, hook):
+    def register_step_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Registers ``hook(optimizer, args, kwargs) -> None or (new_args, new_kwargs)``, called before
         each ``step``; returns a handle whose ``remove()`` unregisters it."""
         return _register(self._optimizer_step_pre_hooks, hook)
 
-    def register_step_post_hook(self, hook):
+    def register_step_post_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
         """Registers ``hook(optimizer, args, kwargs)``, called after each ``step``; returns a handle."""
         return _register(self._optimizer_step_post_hooks, hook)
 
-    def register_state_dict_pre_hook(self, hook, prepend=False):
+    def register_state_dict_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
         """Registers ``hook(optimizer)``, called at the start of ``state_dict()``."""
         return _register(self._optimizer_state_dict_pre_hooks, hook, prepend)
 
-    def register_state_dict_post_hook(self, hook, prepend=False):
+    def register_state_dict_post_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
         """Registers ``hook(optimizer, state_dict) -> state_dict or None``, called at the end of
         ``state_dict()``; a returned dict replaces the result."""
         return _register(self._optimizer_state_dict_post_hooks, hook, prepend)
 
-    def register_load_state_dict_pre_hook(self, hook, prepend=False):
+    def register_load_state_dict_pre_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
         """Registers ``hook(optimizer, state_dict) -> state_dict or None``, called before
         ``load_state_dict`` loads (with a shallow copy of the given dict); a returned dict is loaded."""
         return _register(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
 
-    def register_load_state_dict_post_hook(self, hook, prepend=False):
+    def register_load_state_dict_post_hook(self, hook: Callable[..., Any], prepend: bool = False) -> RemovableHandle:
         """Registers ``hook(optimizer)``, called after ``load_state_dict`` has loaded."""
         return _register(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Performs one optimization step; ``closure`` re-evaluates the model and returns the loss."""
         raise NotImplementedError
 
     # ---- parameters ----------------------------------------------------------------------------
-    def zero_grad(self, set_to_none=True):
+    def zero_grad(self, set_to_none: bool = True) -> None:
         """Resets the gradients of the optimized tensors: sets them to None (default), or with
         ``set_to_none=False`` detaches them and fills them with zeros in place."""
         for group in self.param_groups:
@@ -309,7 +324,7 @@ class Optimizer:
                         p.grad.requires_grad_(False)
                     p.grad.zero_()
 
-    def add_param_group(self, param_group):
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Adds a parameter group (a dict with ``"params"`` and optional hyper-parameters) to
         ``param_groups``, e.g. to train layers that were frozen until now."""
         if not isinstance(param_group, dict):
@@ -368,7 +383,7 @@ class Optimizer:
         self.param_groups.append(param_group)
 
     # ---- state dict ----------------------------------------------------------------------------
-    def state_dict(self):
+    def state_dict(self) -> dict[str, Any]:
         """The optimizer's state as a dict with two entries, parameters named by their position
         across the groups (0, 1, ...) and not saved themselves:
 
@@ -421,7 +436,7 @@ class Optimizer:
             return value.to(dtype=param.dtype, device=param.device)
         return value.to(device=param.device)
 
-    def load_state_dict(self, state_dict):
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Loads a state from ``state_dict()`` (the parameters matched by position).
 
         Raises ``ValueError`` when the number of groups or the size of a group differs. Floating state

@@ -9,8 +9,11 @@ of their forward (the sigmoid) with the node, so that their backward does not co
 Compositions that would overflow are written stably (``softplus``, ``logsigmoid``, ``log_softmax``).
 """
 
+from __future__ import annotations
+
 import math
 import warnings
+from typing import TYPE_CHECKING
 
 import rustorch as R
 
@@ -18,6 +21,9 @@ from ... import _C, _dtype
 from ..._tensor import Tensor, _wrap
 from ...autograd.grad_mode import _state
 from ...autograd.record import make_output, recorded, saved_out, tracked
+
+if TYPE_CHECKING:
+    from ..._typing import DTypeLike
 
 __all__ = ["relu", "relu_", "relu6", "leaky_relu", "leaky_relu_", "elu", "elu_", "selu", "selu_", "celu",
            "celu_", "gelu", "silu", "mish", "softplus", "hardtanh", "hardtanh_", "hardswish", "hardsigmoid",
@@ -229,7 +235,7 @@ _glu = recorded("GluBackward0", _glu_forward, _glu_grad, (0,))
 
 # ---- public elementwise activations ------------------------------------------------------------------
 
-def relu(input, inplace=False):
+def relu(input: Tensor, inplace: bool = False) -> Tensor:
     """``max(input, 0)``.
 
     >>> rustorch.nn.functional.relu(rustorch.tensor([-1., 2.]))
@@ -238,12 +244,12 @@ def relu(input, inplace=False):
     return input.relu_() if inplace else R.relu(input)
 
 
-def relu_(input):
+def relu_(input: Tensor) -> Tensor:
     """In-place ``relu``."""
     return relu(input, inplace=True)
 
 
-def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
+def hardtanh(input: Tensor, min_val: float = -1.0, max_val: float = 1.0, inplace: bool = False) -> Tensor:
     """``input`` clamped to ``[min_val, max_val]``; the gradient is 1 strictly inside.
 
     >>> rustorch.nn.functional.hardtanh(rustorch.tensor([-3., 0.5, 3.]))
@@ -258,12 +264,12 @@ def hardtanh(input, min_val=-1.0, max_val=1.0, inplace=False):
     return _hardtanh(input, min_val, max_val)
 
 
-def hardtanh_(input, min_val=-1.0, max_val=1.0):
+def hardtanh_(input: Tensor, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
     """In-place ``hardtanh``."""
     return hardtanh(input, min_val, max_val, inplace=True)
 
 
-def relu6(input, inplace=False):
+def relu6(input: Tensor, inplace: bool = False) -> Tensor:
     """``min(max(input, 0), 6)``.
 
     >>> rustorch.nn.functional.relu6(rustorch.tensor([-1., 3., 9.]))
@@ -272,7 +278,7 @@ def relu6(input, inplace=False):
     return hardtanh(input, 0.0, 6.0, inplace)
 
 
-def leaky_relu(input, negative_slope=0.01, inplace=False):
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
     """``input`` where positive, ``negative_slope * input`` elsewhere.
 
     >>> rustorch.nn.functional.leaky_relu(rustorch.tensor([-2., 2.]), 0.5)
@@ -284,7 +290,7 @@ def leaky_relu(input, negative_slope=0.01, inplace=False):
     return _leaky_relu(input, negative_slope)
 
 
-def leaky_relu_(input, negative_slope=0.01):
+def leaky_relu_(input: Tensor, negative_slope: float = 0.01) -> Tensor:
     """In-place ``leaky_relu``."""
     return leaky_relu(input, negative_slope, inplace=True)
 
@@ -296,7 +302,7 @@ def _elu_call(nodes, input, inplace, alpha, scale, input_scale):
     return nodes[0](input, alpha, scale, input_scale)
 
 
-def elu(input, alpha=1.0, inplace=False):
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``input`` where positive, ``alpha * (exp(input) - 1)`` elsewhere.
 
     >>> rustorch.nn.functional.elu(rustorch.tensor([0., 1.]))
@@ -305,34 +311,34 @@ def elu(input, alpha=1.0, inplace=False):
     return _elu_call((_elu, _elu_), input, inplace, float(alpha), 1.0, 1.0)
 
 
-def elu_(input, alpha=1.0):
+def elu_(input: Tensor, alpha: float = 1.0) -> Tensor:
     """In-place ``elu``."""
     return elu(input, alpha, inplace=True)
 
 
-def selu(input, inplace=False):
+def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """``scale * elu(input, alpha)`` with the self-normalising constants (alpha 1.6733, scale 1.0507)."""
     return _elu_call((_elu, _elu_), input, inplace, _SELU_ALPHA, _SELU_SCALE, 1.0)
 
 
-def selu_(input):
+def selu_(input: Tensor) -> Tensor:
     """In-place ``selu``."""
     return selu(input, inplace=True)
 
 
-def celu(input, alpha=1.0, inplace=False):
+def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """``max(0, input) + min(0, alpha * (exp(input / alpha) - 1))``."""
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
     return _elu_call((_celu, _celu_), input, inplace, float(alpha), 1.0, 1.0 / alpha)
 
 
-def celu_(input, alpha=1.0):
+def celu_(input: Tensor, alpha: float = 1.0) -> Tensor:
     """In-place ``celu``."""
     return celu(input, alpha, inplace=True)
 
 
-def gelu(input, approximate="none"):
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
     """``input * Phi(input)`` (Phi: the standard normal CDF), or its tanh approximation with
     ``approximate='tanh'``.
 
@@ -345,7 +351,7 @@ def gelu(input, approximate="none"):
     return _gelu(input, approximate)
 
 
-def silu(input, inplace=False):
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
     """``input * sigmoid(input)`` (swish).
 
     >>> rustorch.nn.functional.silu(rustorch.tensor([0.]))
@@ -355,13 +361,13 @@ def silu(input, inplace=False):
     return _inplace(input, _silu) if inplace else _silu(input)
 
 
-def mish(input, inplace=False):
+def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """``input * tanh(softplus(input))``."""
     _float_only(input, "mish_cpu")
     return _inplace(input, _mish) if inplace else _mish(input)
 
 
-def softplus(input, beta=1.0, threshold=20.0):
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
     """``log(1 + exp(beta * input)) / beta``, and ``input`` itself where ``beta * input > threshold``.
 
     >>> rustorch.nn.functional.softplus(rustorch.tensor([0., 30.]))
@@ -371,19 +377,19 @@ def softplus(input, beta=1.0, threshold=20.0):
     return _softplus(input, beta, threshold)
 
 
-def hardswish(input, inplace=False):
+def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """``input * relu6(input + 3) / 6``."""
     _float_only(input, "hardswish_cpu")
     return _inplace(input, _hardswish) if inplace else _hardswish(input)
 
 
-def hardsigmoid(input, inplace=False):
+def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """``relu6(input + 3) / 6``."""
     _float_only(input, "hardsigmoid_cpu")
     return _inplace(input, _hardsigmoid) if inplace else _hardsigmoid(input)
 
 
-def logsigmoid(input):
+def logsigmoid(input: Tensor) -> Tensor:
     """``log(sigmoid(input))``, computed as ``min(input, 0) - log1p(exp(-|input|))`` (no overflow).
 
     >>> rustorch.nn.functional.logsigmoid(rustorch.tensor([-200., 0.]))
@@ -393,12 +399,12 @@ def logsigmoid(input):
     return _logsigmoid(input)
 
 
-def sigmoid(input):
+def sigmoid(input: Tensor) -> Tensor:
     """``1 / (1 + exp(-input))``."""
     return R.sigmoid(input)
 
 
-def tanh(input):
+def tanh(input: Tensor) -> Tensor:
     """Hyperbolic tangent."""
     return R.tanh(input)
 
@@ -409,7 +415,7 @@ def _threshold_call(input, th, value, inplace):
     return _threshold(input, th, value)
 
 
-def threshold(input, threshold, value, inplace=False):
+def threshold(input: Tensor, threshold: float, value: float, inplace: bool = False) -> Tensor:
     """``input`` where ``input > threshold``, ``value`` elsewhere.
 
     >>> rustorch.nn.functional.threshold(rustorch.tensor([0.5, 2.]), 1.0, 0.0)
@@ -418,22 +424,22 @@ def threshold(input, threshold, value, inplace=False):
     return _threshold_call(input, threshold, value, inplace)
 
 
-def threshold_(input, threshold, value):
+def threshold_(input: Tensor, threshold: float, value: float) -> Tensor:
     """In-place ``threshold``."""
     return _threshold_call(input, threshold, value, True)
 
 
-def softsign(input):
+def softsign(input: Tensor) -> Tensor:
     """``input / (1 + |input|)``."""
     return input / (input.abs() + 1)
 
 
-def tanhshrink(input):
+def tanhshrink(input: Tensor) -> Tensor:
     """``input - tanh(input)``."""
     return input - input.tanh()
 
 
-def glu(input, dim=-1):
+def glu(input: Tensor, dim: int = -1) -> Tensor:
     """Gated linear unit: ``a * sigmoid(b)`` where ``a, b`` are the halves of ``input`` along ``dim``.
 
     >>> rustorch.nn.functional.glu(rustorch.tensor([[1., 0.]]))
@@ -505,7 +511,7 @@ def _softmax_call(name, node, input, dim, stacklevel, dtype):
     return node(input, d)
 
 
-def softmax(input, dim=None, _stacklevel=3, dtype=None):
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DTypeLike | None = None) -> Tensor:
     """``exp(input) / sum(exp(input), dim)``, with ``input`` first cast to ``dtype`` when given.
 
     >>> rustorch.nn.functional.softmax(rustorch.tensor([[0., 0.], [0., 1.]]), dim=1)
@@ -515,7 +521,7 @@ def softmax(input, dim=None, _stacklevel=3, dtype=None):
     return _softmax_call("softmax", _softmax, input, dim, _stacklevel, dtype)
 
 
-def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DTypeLike | None = None) -> Tensor:
     """``input - logsumexp(input, dim)``: the log of ``softmax``, without its underflow.
 
     >>> rustorch.nn.functional.log_softmax(rustorch.tensor([0., 0.]), dim=0)
@@ -524,7 +530,7 @@ def log_softmax(input, dim=None, _stacklevel=3, dtype=None):
     return _softmax_call("log_softmax", _log_softmax, input, dim, _stacklevel, dtype)
 
 
-def softmin(input, dim=None, _stacklevel=3, dtype=None):
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: DTypeLike | None = None) -> Tensor:
     """``softmax(-input, dim)``.
 
     >>> rustorch.nn.functional.softmin(rustorch.tensor([0., 1.]), dim=0)

@@ -1,13 +1,19 @@
 """``scaled_dot_product_attention``: ``softmax(q @ k.T * scale + mask) @ v``, composed of recorded ops
 (matmul, the softmax node, masked_fill), as PyTorch's reference ("math") implementation."""
 
+from __future__ import annotations
+
 import math
+from typing import TYPE_CHECKING
 
 import rustorch as R
 
 from ... import _dtype
 from .activation import softmax
 from .dropout import dropout
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
 
 __all__ = ["scaled_dot_product_attention"]
 
@@ -33,8 +39,9 @@ def _check(query, key, value, attn_mask, is_causal):
                                f"{_C[query.dtype.name]} instead.")
 
 
-def scaled_dot_product_attention(query, key, value, attn_mask=None, dropout_p=0.0, is_causal=False, scale=None,
-                                 enable_gqa=False):
+def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None = None,
+                                 dropout_p: float = 0.0, is_causal: bool = False, scale: float | None = None,
+                                 enable_gqa: bool = False) -> Tensor:
     """Attention of ``query`` (..., L, E) over ``key`` (..., S, E) and ``value`` (..., S, Ev):
     ``softmax(query @ key.T * scale + bias) @ value`` with ``scale`` = 1/sqrt(E) by default. ``attn_mask``:
     a bool mask (True: attend) or a float bias, broadcast to (..., L, S); ``is_causal``: the lower-triangular

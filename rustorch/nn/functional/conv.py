@@ -18,11 +18,14 @@ each image's columns kept in cache, wherever their product shapes suit; a backwa
 The geometry travels as ``geom = (kernel, dilation, pad_before, pad_after, stride)``, a tuple of
 per-dim tuples (padding may be asymmetric: ``padding='same'`` with an even kernel)."""
 
+from __future__ import annotations
+
 import itertools
 import math
 import os
 import sys
 import warnings
+from typing import TYPE_CHECKING
 
 import rustorch as R
 
@@ -31,6 +34,9 @@ from ..._linalg import _product
 from ..._tensor import Tensor, _wrap
 from ...autograd.grad_mode import _state
 from ...autograd.record import recorded
+
+if TYPE_CHECKING:
+    from ..._typing import _size_arg
 
 __all__ = ["conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_transpose2d", "conv_transpose3d", "unfold",
            "fold"]
@@ -373,7 +379,8 @@ def _conv(nd, name, input, weight, bias, stride, padding, dilation, groups):
     return y.squeeze(0) if unbatched else y
 
 
-def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: _size_arg = 1,
+           padding: _size_arg | str = 0, dilation: _size_arg = 1, groups: int = 1) -> Tensor:
     """1-D convolution (cross-correlation) of ``input`` ``(N, C_in, L)`` or ``(C_in, L)`` with ``weight``
     ``(C_out, C_in / groups, k)``; ``padding`` may be ``'valid'`` or ``'same'``.
 
@@ -383,7 +390,8 @@ def conv1d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv(1, "conv1d", input, weight, bias, stride, padding, dilation, groups)
 
 
-def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: _size_arg = 1,
+           padding: _size_arg | str = 0, dilation: _size_arg = 1, groups: int = 1) -> Tensor:
     """2-D convolution (cross-correlation) of ``input`` ``(N, C_in, H, W)`` or ``(C_in, H, W)`` with ``weight``
     ``(C_out, C_in / groups, kH, kW)``; ``padding`` may be ``'valid'`` or ``'same'``.
 
@@ -394,7 +402,8 @@ def conv2d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
     return _conv(2, "conv2d", input, weight, bias, stride, padding, dilation, groups)
 
 
-def conv3d(input, weight, bias=None, stride=1, padding=0, dilation=1, groups=1):
+def conv3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: _size_arg = 1,
+           padding: _size_arg | str = 0, dilation: _size_arg = 1, groups: int = 1) -> Tensor:
     """3-D convolution (cross-correlation) of ``input`` ``(N, C_in, D, H, W)`` or ``(C_in, D, H, W)`` with
     ``weight`` ``(C_out, C_in / groups, kD, kH, kW)``; ``padding`` may be ``'valid'`` or ``'same'``.
 
@@ -458,7 +467,9 @@ def _conv_transpose(nd, name, input, weight, bias, stride, padding, output_paddi
     return y.squeeze(0) if unbatched else y
 
 
-def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: _size_arg = 1,
+                     padding: _size_arg = 0, output_padding: _size_arg = 0, groups: int = 1,
+                     dilation: _size_arg = 1) -> Tensor:
     """1-D transposed convolution (the gradient of ``conv1d`` with respect to its input): ``weight`` is
     ``(C_in, C_out / groups, k)``.
 
@@ -469,7 +480,9 @@ def conv_transpose1d(input, weight, bias=None, stride=1, padding=0, output_paddi
                            dilation)
 
 
-def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: _size_arg = 1,
+                     padding: _size_arg = 0, output_padding: _size_arg = 0, groups: int = 1,
+                     dilation: _size_arg = 1) -> Tensor:
     """2-D transposed convolution (the gradient of ``conv2d`` with respect to its input): ``weight`` is
     ``(C_in, C_out / groups, kH, kW)``.
 
@@ -480,7 +493,9 @@ def conv_transpose2d(input, weight, bias=None, stride=1, padding=0, output_paddi
                            dilation)
 
 
-def conv_transpose3d(input, weight, bias=None, stride=1, padding=0, output_padding=0, groups=1, dilation=1):
+def conv_transpose3d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: _size_arg = 1,
+                     padding: _size_arg = 0, output_padding: _size_arg = 0, groups: int = 1,
+                     dilation: _size_arg = 1) -> Tensor:
     """3-D transposed convolution (the gradient of ``conv3d`` with respect to its input): ``weight`` is
     ``(C_in, C_out / groups, kD, kH, kW)``.
 
@@ -512,7 +527,8 @@ def _block_args(kernel_size, dilation, padding, stride):
     return k, d, p, p, s
 
 
-def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
+def unfold(input: Tensor, kernel_size: _size_arg, dilation: _size_arg = 1, padding: _size_arg = 0,
+           stride: _size_arg = 1) -> Tensor:
     """Extracts sliding blocks (im2col): ``(N, C, H, W)`` -> ``(N, C * kH * kW, L)``, ``L`` the number of
     blocks; ``(C, H, W)`` -> ``(C * kH * kW, L)``.
 
@@ -535,7 +551,8 @@ def unfold(input, kernel_size, dilation=1, padding=0, stride=1):
     return y.squeeze(0) if input.dim() == 3 else y
 
 
-def fold(input, output_size, kernel_size, dilation=1, padding=0, stride=1):
+def fold(input: Tensor, output_size: _size_arg, kernel_size: _size_arg, dilation: _size_arg = 1, padding: _size_arg = 0,
+         stride: _size_arg = 1) -> Tensor:
     """Combines sliding blocks into a tensor (col2im), adding where blocks overlap: ``(N, C * kH * kW, L)``
     -> ``(N, C, *output_size)``; the inverse arrangement of ``unfold``.
 

@@ -1,8 +1,15 @@
 """Distances: ``cosine_similarity`` and ``pairwise_distance``, compositions of recorded ops."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import rustorch as R
 
 from ... import _dtype
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
 
 __all__ = ["cosine_similarity", "pairwise_distance"]
 
@@ -21,7 +28,7 @@ def _broadcast_shape(a, b):
     return out
 
 
-def cosine_similarity(x1, x2, dim=1, eps=1e-8):
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """``x1 . x2 / (max(|x1|, eps) * max(|x2|, eps))`` along ``dim`` (the inputs broadcast): each input is
     divided by its norm first, which keeps the result within [-1, 1].
 
@@ -44,7 +51,7 @@ def cosine_similarity(x1, x2, dim=1, eps=1e-8):
     return ((x1 / (n1 + lift1)) * (x2 / (n2 + lift2))).sum(dim)
 
 
-def pairwise_distance(x1, x2, p=2.0, eps=1e-6, keepdim=False):
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
     """The p-norm of ``x1 - x2 + eps`` along the last dim.
 
     >>> rustorch.nn.functional.pairwise_distance(rustorch.tensor([[0., 0.]]), rustorch.tensor([[3., 4.]]), eps=0.0)

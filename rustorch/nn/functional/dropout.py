@@ -5,12 +5,18 @@ The kept elements are scaled by ``1 / (1 - p)`` so that the expectation is uncha
 ``input * mask`` (a ``MulBackward0`` node, as in PyTorch), so the gradient is ``grad * mask``. The masks
 come from the default generator (``rustorch.manual_seed`` makes them repeatable)."""
 
+from __future__ import annotations
+
 import math
 import warnings
+from typing import TYPE_CHECKING
 
 import rustorch as R
 
 from ... import _dtype
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
 
 __all__ = ["dropout", "dropout1d", "dropout2d", "dropout3d", "alpha_dropout", "feature_alpha_dropout"]
 
@@ -50,7 +56,7 @@ def _apply(input, p, train, inplace, feature, alpha):
     return input.mul_(noise) if inplace else input * noise
 
 
-def dropout(input, p=0.5, training=True, inplace=False):
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zeroes each element with probability ``p`` and scales the others by ``1 / (1 - p)`` (only when
     ``training``; otherwise ``input`` itself is returned).
 
@@ -65,14 +71,14 @@ def dropout(input, p=0.5, training=True, inplace=False):
     return _apply(input, p, training, inplace, False, False)
 
 
-def alpha_dropout(input, p=0.5, training=False, inplace=False):
+def alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
     """Dropout for SELU networks: dropped elements take SELU's negative saturation value, and an affine
     map keeps the mean and variance of the input."""
     _check_p(p)
     return _apply(input, p, training, inplace, False, True)
 
 
-def feature_alpha_dropout(input, p=0.5, training=False, inplace=False):
+def feature_alpha_dropout(input: Tensor, p: float = 0.5, training: bool = False, inplace: bool = False) -> Tensor:
     """``alpha_dropout`` of whole channels (dim 1)."""
     _check_p(p)
     return _apply(input, p, training, inplace, True, True)
@@ -88,7 +94,7 @@ def _unbatched(input, p, training, inplace, batched):
     return _apply(input.unsqueeze(0), p, training, False, True, False).squeeze(0)
 
 
-def dropout1d(input, p=0.5, training=True, inplace=False):
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zeroes whole channels of ``(N, C, L)`` or ``(C, L)`` inputs with probability ``p``.
 
     >>> y = rustorch.nn.functional.dropout1d(rustorch.ones(1, 50, 3), 0.5)
@@ -112,7 +118,7 @@ def _deprecated_rank(name, ndim, spatial):
         f"dimension, and an optional batch dimension (i.e. {spatial + 1}D or {spatial + 2}D inputs).", stacklevel=3)
 
 
-def dropout2d(input, p=0.5, training=True, inplace=False):
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zeroes whole channels of ``(N, C, H, W)`` inputs with probability ``p`` (a 3-D input is taken as
     ``(N, C, L)``, as PyTorch does, with a warning)."""
     _check_p(p)
@@ -129,7 +135,7 @@ def dropout2d(input, p=0.5, training=True, inplace=False):
     return _apply(input, p, training, inplace, True, False)
 
 
-def dropout3d(input, p=0.5, training=True, inplace=False):
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zeroes whole channels of ``(N, C, D, H, W)`` or ``(C, D, H, W)`` inputs with probability ``p``."""
     _check_p(p)
     ndim = input.dim()

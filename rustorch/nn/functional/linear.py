@@ -1,6 +1,8 @@
 """Linear maps: ``linear`` (``input @ weight.T + bias``) and ``bilinear``, composed of recorded ops
 (addmm, matmul, reshape, ``*``, sum) so autograd differentiates them."""
 
+from __future__ import annotations
+
 from ... import _dtype
 from ... import addmm, matmul
 from ..._tensor import Tensor
@@ -13,7 +15,7 @@ def _check_tensor(x, fn, name, pos):
         raise TypeError(f"{fn}(): argument '{name}' (position {pos}) must be Tensor, not {type(x).__name__}")
 
 
-def linear(input, weight, bias=None):
+def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``: input ``(*, in_features)``, weight ``(out_features, in_features)``,
     bias ``(out_features)``; the result is ``(*, out_features)``.
 
@@ -51,7 +53,7 @@ def _ctype(t):
     return _dtype.C_NAME[t.dtype.name]
 
 
-def bilinear(input1, input2, weight, bias=None):
+def bilinear(input1: Tensor, input2: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``y[..., o] = sum_ij input1[..., i] * weight[o, i, j] * input2[..., j] + bias[o]``.
 
     >>> x1, x2 = rustorch.ones(4, 2), rustorch.ones(4, 3)

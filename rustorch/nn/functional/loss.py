@@ -7,6 +7,8 @@ derivative written directly (``NllLossBackward0``, ``MseLossBackward0``, ``Binar
 the others are compositions of recorded ops, as in PyTorch. ``cross_entropy`` is ``log_softmax`` then
 ``nll_loss``: two nodes, each with a direct formula."""
 
+from __future__ import annotations
+
 import warnings
 
 import rustorch as R
@@ -196,7 +198,8 @@ def _weighted_sum_mean(unweighted, weight, reduction):
     return loss.sum() / weight.sum()
 
 
-def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+             reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """The squared error ``(input - target) ** 2``, reduced.
 
     >>> rustorch.nn.functional.mse_loss(rustorch.tensor([1., 2.]), rustorch.tensor([0., 0.]))
@@ -212,7 +215,8 @@ def mse_loss(input, target, size_average=None, reduce=None, reduction="mean", we
     return _mse(input, target, reduction)
 
 
-def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", weight=None):
+def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+            reduction: str = "mean", weight: Tensor | None = None) -> Tensor:
     """The absolute error ``|input - target|``, reduced.
 
     >>> rustorch.nn.functional.l1_loss(rustorch.tensor([1., -2.]), rustorch.tensor([0., 0.]), reduction='sum')
@@ -227,7 +231,8 @@ def l1_loss(input, target, size_average=None, reduce=None, reduction="mean", wei
     return _reduce((input - target).abs(), reduction)
 
 
-def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mean", beta=1.0):
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
     """``0.5 * d ** 2 / beta`` where ``|d| < beta`` (``d = input - target``), ``|d| - 0.5 * beta`` elsewhere.
 
     >>> rustorch.nn.functional.smooth_l1_loss(rustorch.tensor([0.5, 3.]), rustorch.tensor([0., 0.]), reduction='none')
@@ -243,7 +248,8 @@ def smooth_l1_loss(input, target, size_average=None, reduce=None, reduction="mea
     return _smooth_l1(input, target, reduction, float(beta))
 
 
-def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
     """``0.5 * d ** 2`` where ``|d| < delta`` (``d = input - target``), ``delta * (|d| - 0.5 * delta)``
     elsewhere.
 
@@ -262,7 +268,8 @@ def huber_loss(input, target, reduction="mean", delta=1.0, weight=None):
     return _huber(input, target, reduction, float(delta))
 
 
-def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=None, reduction="mean"):
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """``-(target * log(input) + (1 - target) * log(1 - input))`` for probabilities ``input`` (each log
     clamped at -100), times ``weight`` when given.
 
@@ -283,8 +290,9 @@ def binary_cross_entropy(input, target, weight=None, size_average=None, reduce=N
     return _bce(input, target, reduction, weight)
 
 
-def binary_cross_entropy_with_logits(input, target, weight=None, size_average=None, reduce=None, reduction="mean",
-                                     pos_weight=None):
+def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
+                                     size_average: bool | None = None, reduce: bool | None = None,
+                                     reduction: str = "mean", pos_weight: Tensor | None = None) -> Tensor:
     """``binary_cross_entropy(sigmoid(input), target)`` computed from the logits without overflow;
     ``pos_weight`` weighs the positive term.
 
@@ -309,7 +317,8 @@ def _xlogy_self(t):
     return R.where(zero, 0.0, t * R.where(zero, 1.0, t).log())
 
 
-def kl_div(input, target, size_average=None, reduce=None, reduction="mean", log_target=False):
+def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
     """The pointwise KL divergence ``target * (log(target) - input)`` of log-probabilities ``input``
     (``target`` in log space too with ``log_target=True``); ``reduction='batchmean'`` divides the sum by
     the batch size.
@@ -427,7 +436,8 @@ def _nll(input, target, weight, ignore_index, reduction, fn="nll_loss_forward"):
     return loss.reshape(out_shape) if out_shape is not None and reduction == "none" else loss
 
 
-def nll_loss(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean"):
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+             ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """The negative log likelihood of class indices ``target`` under log-probabilities ``input``
     ``(N, C)``, ``(C,)`` or ``(N, C, d1, ...)``: ``-weight[t] * input[n, t]``; 'mean' divides by the total
     weight of the targets that are not ``ignore_index``.
@@ -468,8 +478,9 @@ def _cross_entropy_probs(input, target, weight, ignore_index, reduction, label_s
     return -prod.sum() / (input.numel() // classes if classes else 0)
 
 
-def cross_entropy(input, target, weight=None, size_average=None, ignore_index=-100, reduce=None, reduction="mean",
-                  label_smoothing=0.0):
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+                  ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
+                  label_smoothing: float = 0.0) -> Tensor:
     """The cross entropy between ``softmax(input)`` along the class dim (dim 1, or 0 for an unbatched
     ``(C,)`` input) and ``target``: class indices (as ``nll_loss``: ``weight``, ``ignore_index``) or class
     probabilities (the shape of ``input``). ``label_smoothing`` mixes the target with the uniform

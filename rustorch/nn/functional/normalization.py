@@ -7,10 +7,18 @@ statistics are computed once, outside the graph, and a backward that is itself r
 on it. The others are compositions of recorded ops (mean, var, rsqrt, ``*``, ``+``). Running statistics
 are updated in place, outside the graph, as PyTorch does."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import rustorch as R
 
 from ... import _dtype
 from ...autograd.record import recorded
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
+    from ..._typing import _dims, _size_arg
 
 __all__ = ["batch_norm", "instance_norm", "layer_norm", "group_norm", "rms_norm", "normalize"]
 
@@ -52,7 +60,8 @@ def _update_running(running, value, momentum):
         running.mul_(1 - momentum).add_(value.detach().to(running.dtype) * momentum)
 
 
-def batch_norm(input, running_mean, running_var, weight=None, bias=None, training=False, momentum=0.1, eps=1e-5):
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,
+               bias: Tensor | None = None, training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """Normalizes each channel (dim 1) over the batch and spatial dims: with the batch's statistics when
     ``training`` (``running_mean``/``running_var`` then move towards them by ``momentum``, the variance
     unbiased), with the running statistics otherwise; then ``* weight + bias``.
@@ -100,8 +109,9 @@ def batch_norm(input, running_mean, running_var, weight=None, bias=None, trainin
     return y + bias.reshape(shape) if bias is not None else y
 
 
-def instance_norm(input, running_mean=None, running_var=None, weight=None, bias=None, use_input_stats=True,
-                  momentum=0.1, eps=1e-5):
+def instance_norm(input: Tensor, running_mean: Tensor | None = None, running_var: Tensor | None = None,
+                  weight: Tensor | None = None, bias: Tensor | None = None, use_input_stats: bool = True,
+                  momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
     """Normalizes each channel of each sample over its spatial dims (with the running statistics instead
     when ``use_input_stats`` is False); running statistics, when given, move towards the batch's mean of
     the per-sample statistics.
@@ -197,7 +207,8 @@ def _check_normalized(fn, input, normalized_shape, weight, bias, sep):
     return shape
 
 
-def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
+def layer_norm(input: Tensor, normalized_shape: _size_arg, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
     """Normalizes over the last ``len(normalized_shape)`` dims (mean 0, biased variance 1), then
     ``* weight + bias`` (each of ``normalized_shape``).
 
@@ -220,7 +231,8 @@ def layer_norm(input, normalized_shape, weight=None, bias=None, eps=1e-5):
     return _layer_norm(input, weight, bias, mean, rstd, k, float(eps))
 
 
-def rms_norm(input, normalized_shape, weight=None, eps=None):
+def rms_norm(input: Tensor, normalized_shape: _size_arg, weight: Tensor | None = None,
+             eps: float | None = None) -> Tensor:
     """``input / sqrt(mean(input ** 2) + eps) * weight`` over the last ``len(normalized_shape)`` dims
     (``eps`` defaults to the machine epsilon of the computation's dtype).
 
@@ -238,7 +250,8 @@ def rms_norm(input, normalized_shape, weight=None, eps=None):
     return y * weight if weight is not None else y
 
 
-def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
+def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
     """Normalizes each of ``num_groups`` groups of channels of each sample, then ``* weight + bias``
     (per channel).
 
@@ -263,7 +276,7 @@ def group_norm(input, num_groups, weight=None, bias=None, eps=1e-5):
     return _affine(y, weight, bias, _channel_shape(input))
 
 
-def normalize(input, p=2.0, dim=1, eps=1e-12, out=None):
+def normalize(input: Tensor, p: float = 2.0, dim: _dims = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
     """``input / max(norm(input, p, dim), eps)``.
 
     >>> rustorch.nn.functional.normalize(rustorch.tensor([[3., 4.]]))

@@ -10,8 +10,11 @@ through ``fold`` (one strided add per kernel offset: float64 works on every devi
 work too. The 1-D pools are the 2-D ones on a height of 1, as in PyTorch. Adaptive average pooling is two
 products with averaging matrices; adaptive max pooling gathers each output's (clamped) window."""
 
+from __future__ import annotations
+
 import functools
 import math
+from typing import TYPE_CHECKING, overload
 
 import numpy as np
 
@@ -22,6 +25,12 @@ from ..._tensor import Tensor
 from ...autograd.derivatives import _flat_add
 from ...autograd.record import record, tracked
 from .conv import _fold_node, _padded, _windows
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from typing import Literal
+
+    from ..._typing import _size_arg
 
 __all__ = ["max_pool1d", "max_pool2d", "avg_pool1d", "avg_pool2d", "adaptive_avg_pool1d", "adaptive_avg_pool2d",
            "adaptive_max_pool1d", "adaptive_max_pool2d"]
@@ -228,6 +237,17 @@ def _max_pool(x, k, s, p, d, ceil_mode, return_indices, name):
     return _node(name, _max_pool_grad, x, (geom, blocks), compute)
 
 
+@overload
+def max_pool2d(input: Tensor, kernel_size: _size_arg, stride: _size_arg | None = None, padding: _size_arg = 0,
+               dilation: _size_arg = 1, ceil_mode: bool = False, return_indices: Literal[False] = False) -> Tensor: ...
+@overload
+def max_pool2d(input: Tensor, kernel_size: _size_arg, stride: _size_arg | None = None, padding: _size_arg = 0,
+               dilation: _size_arg = 1, ceil_mode: bool = False, *,
+               return_indices: Literal[True]) -> tuple[Tensor, Tensor]: ...
+@overload
+def max_pool2d(input: Tensor, kernel_size: _size_arg, stride: _size_arg | None = None, padding: _size_arg = 0,
+               dilation: _size_arg = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]: ...
 def max_pool2d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """2-D max pooling over ``(N, C, H, W)`` or ``(C, H, W)``; ``stride`` defaults to ``kernel_size``.
     With ``return_indices``, also each max's flat index in its ``H * W`` plane.
@@ -265,6 +285,17 @@ def _unsqueezed_1d(input, fn):
     return input.unsqueeze(-2)
 
 
+@overload
+def max_pool1d(input: Tensor, kernel_size: _size_arg, stride: _size_arg | None = None, padding: _size_arg = 0,
+               dilation: _size_arg = 1, ceil_mode: bool = False, return_indices: Literal[False] = False) -> Tensor: ...
+@overload
+def max_pool1d(input: Tensor, kernel_size: _size_arg, stride: _size_arg | None = None, padding: _size_arg = 0,
+               dilation: _size_arg = 1, ceil_mode: bool = False, *,
+               return_indices: Literal[True]) -> tuple[Tensor, Tensor]: ...
+@overload
+def max_pool1d(input: Tensor, kernel_size: _size_arg, stride: _size_arg | None = None, padding: _size_arg = 0,
+               dilation: _size_arg = 1, ceil_mode: bool = False,
+               return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]: ...
 def max_pool1d(input, kernel_size, stride=None, padding=0, dilation=1, ceil_mode=False, return_indices=False):
     """1-D max pooling over ``(N, C, L)`` or ``(C, L)``; ``stride`` defaults to ``kernel_size``.
 
@@ -364,8 +395,8 @@ def _avg_pool(x, k, s, p, ceil_mode, count_include_pad, divisor_override):
     return _node("AvgPool2DBackward0", _avg_pool_grad, x, (geom, blocks), compute)
 
 
-def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True,
-               divisor_override=None):
+def avg_pool2d(input: Tensor, kernel_size: _size_arg, stride: _size_arg | None = None, padding: _size_arg = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
     """2-D average pooling over ``(N, C, H, W)`` or ``(C, H, W)``; ``stride`` defaults to ``kernel_size``.
     ``count_include_pad`` counts the zero padding in each window's divisor; ``divisor_override`` replaces it.
 
@@ -385,7 +416,8 @@ def avg_pool2d(input, kernel_size, stride=None, padding=0, ceil_mode=False, coun
     return _avg_pool(input, k, s, p, ceil_mode, count_include_pad, divisor_override)
 
 
-def avg_pool1d(input, kernel_size, stride=None, padding=0, ceil_mode=False, count_include_pad=True):
+def avg_pool1d(input: Tensor, kernel_size: _size_arg, stride: _size_arg | None = None, padding: _size_arg = 0,
+               ceil_mode: bool = False, count_include_pad: bool = True) -> Tensor:
     """1-D average pooling over ``(N, C, L)`` or ``(C, L)``; ``stride`` defaults to ``kernel_size``.
 
     >>> rustorch.nn.functional.avg_pool1d(rustorch.tensor([[[1., 3., 2., 0.]]]), 2).tolist()
@@ -470,7 +502,7 @@ def _adaptive_avg(x, out):
     return _node("AdaptiveAvgPool2DBackward0", _adaptive_avg_grad, x, (out,), compute)
 
 
-def adaptive_avg_pool2d(input, output_size):
+def adaptive_avg_pool2d(input: Tensor, output_size: _size_arg | Sequence[int | None]) -> Tensor:
     """2-D adaptive average pooling to ``output_size`` (an int, or a pair whose ``None`` keeps that size):
     output ``i`` averages inputs ``floor(i * n / out)`` to ``ceil((i + 1) * n / out)``.
 
@@ -489,7 +521,7 @@ def _check_1d(input, fn):
                            f"'self' (while checking arguments for {fn})")
 
 
-def adaptive_avg_pool1d(input, output_size):
+def adaptive_avg_pool1d(input: Tensor, output_size: _size_arg) -> Tensor:
     """1-D adaptive average pooling of ``(N, C, L)`` or ``(C, L)`` to ``output_size`` entries.
 
     >>> rustorch.nn.functional.adaptive_avg_pool1d(rustorch.tensor([[[1., 3., 2.]]]), 2).tolist()
@@ -549,6 +581,14 @@ def _adaptive_max(x, out, return_indices):
     return _node("AdaptiveMaxPool2DBackward0", _adaptive_max_grad, x, (out,), compute)
 
 
+@overload
+def adaptive_max_pool2d(input: Tensor, output_size: _size_arg, return_indices: Literal[False] = False) -> Tensor: ...
+@overload
+def adaptive_max_pool2d(input: Tensor, output_size: _size_arg,
+                        return_indices: Literal[True]) -> tuple[Tensor, Tensor]: ...
+@overload
+def adaptive_max_pool2d(input: Tensor, output_size: _size_arg,
+                        return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]: ...
 def adaptive_max_pool2d(input, output_size, return_indices=False):
     """2-D adaptive max pooling to ``output_size`` (an int, or a pair whose ``None`` keeps that size);
     with ``return_indices``, also each max's flat index in its ``H * W`` plane.
@@ -562,6 +602,14 @@ def adaptive_max_pool2d(input, output_size, return_indices=False):
     return _adaptive_max(input, out, return_indices)
 
 
+@overload
+def adaptive_max_pool1d(input: Tensor, output_size: _size_arg, return_indices: Literal[False] = False) -> Tensor: ...
+@overload
+def adaptive_max_pool1d(input: Tensor, output_size: _size_arg,
+                        return_indices: Literal[True]) -> tuple[Tensor, Tensor]: ...
+@overload
+def adaptive_max_pool1d(input: Tensor, output_size: _size_arg,
+                        return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]: ...
 def adaptive_max_pool1d(input, output_size, return_indices=False):
     """1-D adaptive max pooling of ``(N, C, L)`` or ``(C, L)`` to ``output_size`` entries.
 

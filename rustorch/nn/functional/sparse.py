@@ -4,10 +4,17 @@
 gradient adds each output row's gradient into the row it came from (repeats add up), except into
 ``padding_idx``'s row."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 import rustorch as R
 
 from ...autograd.derivatives import _flat_add
 from ...autograd.record import recorded
+
+if TYPE_CHECKING:
+    from ..._tensor import Tensor
 
 __all__ = ["embedding", "one_hot"]
 
@@ -53,7 +60,8 @@ def _renorm(weight, indices, max_norm, norm_type):
         weight.index_copy_(0, idx, rows * scale)
 
 
-def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, scale_grad_by_freq=False, sparse=False):
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
     """The rows of ``weight`` (num_embeddings, embedding_dim) at the indices ``input``: a result of shape
     ``input.shape + (embedding_dim,)``. No gradient reaches row ``padding_idx``; ``max_norm`` first
     rescales the rows read (in place) to norms of at most ``max_norm``.
@@ -86,7 +94,7 @@ def embedding(input, weight, padding_idx=None, max_norm=None, norm_type=2.0, sca
     return _embedding(weight, input, padding_idx, bool(scale_grad_by_freq))
 
 
-def one_hot(tensor, num_classes=-1):
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
     """``(N, ...)`` class indices as ``(N, ..., num_classes)`` int64 rows with a single 1 (``num_classes``
     -1: one more than the largest index).
 

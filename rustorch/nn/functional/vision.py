@@ -10,8 +10,11 @@ where every entry repeats a whole number of times); its derivative applies the a
 float64 adjoint adds through sorted positions (WGSL has no 64-bit atomics). ``constant`` padding is one
 fill and one copy; its derivative is the opposite padding (a crop)."""
 
+from __future__ import annotations
+
 import functools
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,6 +25,11 @@ from ..._tensor import Tensor
 from ...autograd.derivatives import _flat_add
 from ...autograd.record import recorded
 from .pooling import _node, adaptive_avg_pool1d, adaptive_avg_pool2d
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..._typing import _size_arg
 
 __all__ = ["interpolate", "pad"]
 
@@ -201,8 +209,9 @@ def _output_size(input, size, scale_factor, dim):
     raise ValueError("either size or scale_factor should be defined")
 
 
-def interpolate(input, size=None, scale_factor=None, mode="nearest", align_corners=None, recompute_scale_factor=None,
-                antialias=False):
+def interpolate(input: Tensor, size: _size_arg | None = None, scale_factor: float | Sequence[float] | None = None,
+                mode: str = "nearest", align_corners: bool | None = None, recompute_scale_factor: bool | None = None,
+                antialias: bool = False) -> Tensor:
     """Resizes ``(N, C, *spatial)`` to ``size`` or by ``scale_factor``. Modes: ``nearest``, ``nearest-exact``,
     ``linear`` (3-D input), ``bilinear``/``bicubic`` (4-D), ``trilinear`` (5-D), ``area`` (adaptive average).
 
@@ -337,7 +346,7 @@ def _check_reflect(x, pads, k):
                                f"dimension, but got: padding ({lo}, {hi}) at dimension {d} of input {list(x.shape)}")
 
 
-def pad(input, pad, mode="constant", value=None):
+def pad(input: Tensor, pad: Sequence[int], mode: str = "constant", value: float | None = None) -> Tensor:
     """Pads the last ``len(pad) // 2`` dims of ``input``: ``pad = (left, right, top, bottom, ...)``, last dim
     first; negative amounts crop. Modes: ``constant`` (with ``value``, default 0), ``reflect``,
     ``replicate``, ``circular``.

@@ -1,18 +1,27 @@
 """Gradient clipping: ``clip_grad_norm_``, ``clip_grad_value_`` and their parts ``get_total_norm`` and
 ``clip_grads_with_norm_``."""
 
+from __future__ import annotations
+
 import functools
 import types
 import warnings
+from typing import TYPE_CHECKING
 
 from ... import clamp, logical_or, norm, stack, tensor as _tensor
 from ..._tensor import Tensor
 from ...autograd import no_grad
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable
+    from typing import Any, TypeVar
+
+    _F = TypeVar("_F", bound=Callable[..., Any])
+
 __all__ = ["clip_grad_norm", "clip_grad_norm_", "clip_grad_value_", "get_total_norm", "clip_grads_with_norm_"]
 
 
-def _no_grad(func):
+def _no_grad(func: _F) -> _F:
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
         with no_grad():
@@ -31,7 +40,8 @@ def _check_foreach(foreach, tensors):
 
 
 @_no_grad
-def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+def get_total_norm(tensors: Tensor | Iterable[Tensor], norm_type: float = 2.0, error_if_nonfinite: bool = False,
+                   foreach: bool | None = None) -> Tensor:
     """The ``norm_type``-norm of all ``tensors`` together, as if concatenated into one vector.
 
     >>> rustorch.nn.utils.get_total_norm([rustorch.tensor([3.]), rustorch.tensor([4.])])
@@ -53,7 +63,8 @@ def get_total_norm(tensors, norm_type=2.0, error_if_nonfinite=False, foreach=Non
 
 
 @_no_grad
-def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
+def clip_grads_with_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, total_norm: Tensor,
+                          foreach: bool | None = None) -> None:
     """Scales the gradients in place by ``min(max_norm / (total_norm + 1e-6), 1)``."""
     if isinstance(parameters, Tensor):
         parameters = [parameters]
@@ -69,7 +80,8 @@ def clip_grads_with_norm_(parameters, max_norm, total_norm, foreach=None):
 
 
 @_no_grad
-def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
+                    error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
     """Rescales the gradients of ``parameters`` in place so that their total ``norm_type``-norm is at most
     ``max_norm`` (``norm_type`` may be ``inf``); returns the total norm before clipping.
 
@@ -93,7 +105,8 @@ def clip_grad_norm_(parameters, max_norm, norm_type=2.0, error_if_nonfinite=Fals
     return total_norm
 
 
-def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False, foreach=None):
+def clip_grad_norm(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
+                   error_if_nonfinite: bool = False, foreach: bool | None = None) -> Tensor:
     """Deprecated alias of ``clip_grad_norm_``."""
     warnings.warn("`torch.nn.utils.clip_grad_norm` is now deprecated in favor of `torch.nn.utils.clip_grad_norm_`.",
                   FutureWarning, stacklevel=2)
@@ -101,7 +114,7 @@ def clip_grad_norm(parameters, max_norm, norm_type=2.0, error_if_nonfinite=False
 
 
 @_no_grad
-def clip_grad_value_(parameters, clip_value, foreach=None):
+def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float, foreach: bool | None = None) -> None:
     """Clamps the gradients of ``parameters`` in place to [-clip_value, clip_value].
 
     >>> p = rustorch.nn.Parameter(rustorch.zeros(3))

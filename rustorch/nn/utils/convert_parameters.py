@@ -1,8 +1,15 @@
 """A model's parameters as one flat vector and back."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from ... import cat
 from ..._tensor import Tensor
 from ..module import _typename
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = ["parameters_to_vector", "vector_to_parameters"]
 
@@ -16,7 +23,7 @@ def _check_param_device(param, old_param_device):
     return old_param_device
 
 
-def parameters_to_vector(parameters):
+def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     """The parameters flattened and concatenated into one vector (differentiable).
 
     >>> m = rustorch.nn.Linear(3, 2)
@@ -31,7 +38,7 @@ def parameters_to_vector(parameters):
     return cat(vec)
 
 
-def vector_to_parameters(vec, parameters):
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
     """Makes each parameter (in place, through ``.data``) the next slice of ``vec``, shaped like it."""
     if not isinstance(vec, Tensor):
         raise TypeError(f"expected torch.Tensor, but got: {_typename(vec)}")

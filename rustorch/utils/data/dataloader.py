@@ -6,15 +6,24 @@ fetched in this process: rustorch's kernels already use every core (and release 
 and there is no shared-memory tensor transport. Consequently ``get_worker_info()`` is
 always ``None`` and ``worker_init_fn`` is not called."""
 
+from __future__ import annotations
+
 import math
 import multiprocessing
 import warnings
-from typing import Generic, TypeVar
+from typing import TYPE_CHECKING, Generic, TypeVar
 
 from ... import empty, int64, tensor
 from ._utils import collate as _collate
 from .dataset import IterableDataset, TensorDataset
 from .sampler import BatchSampler, RandomSampler, Sampler, SequentialSampler
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterable, Iterator
+    from typing import Any
+
+    from ..._C import Generator
+    from .dataset import Dataset
 
 __all__ = ["DataLoader", "default_collate", "default_convert", "get_worker_info"]
 
@@ -24,7 +33,7 @@ default_convert = _collate.default_convert
 _T_co = TypeVar("_T_co", covariant=True)
 
 
-def get_worker_info():
+def get_worker_info() -> None:
     """Information about the current loading worker: always ``None`` here, because
     loading runs in the calling process (an ``IterableDataset`` then yields all of its data)."""
     return None
@@ -61,10 +70,14 @@ class DataLoader(Generic[_T_co]):
 
     __initialized = False
 
-    def __init__(self, dataset, batch_size=1, shuffle=None, sampler=None, batch_sampler=None, num_workers=0,
-                 collate_fn=None, pin_memory=False, drop_last=False, timeout=0, worker_init_fn=None,
-                 multiprocessing_context=None, generator=None, *, prefetch_factor=None, persistent_workers=False,
-                 pin_memory_device="", in_order=True):
+    def __init__(self, dataset: Dataset[_T_co], batch_size: int | None = 1, shuffle: bool | None = None,
+                 sampler: Sampler[Any] | Iterable[Any] | None = None,
+                 batch_sampler: Sampler[list[Any]] | Iterable[list[Any]] | None = None, num_workers: int = 0,
+                 collate_fn: Callable[[list[_T_co]], Any] | None = None, pin_memory: bool = False,
+                 drop_last: bool = False, timeout: float = 0, worker_init_fn: Callable[[int], None] | None = None,
+                 multiprocessing_context: Any = None, generator: Generator | None = None, *,
+                 prefetch_factor: int | None = None, persistent_workers: bool = False, pin_memory_device: str = "",
+                 in_order: bool = True) -> None:
         _check_worker_options(num_workers, timeout, prefetch_factor, persistent_workers)
         if num_workers > 0 and prefetch_factor is None:
             prefetch_factor = 2
@@ -160,7 +173,7 @@ class DataLoader(Generic[_T_co]):
                 )
         self.__multiprocessing_context = context
 
-    def __setattr__(self, attr, val):
+    def __setattr__(self, attr: str, val: Any) -> None:
         if self.__initialized and attr in (
             "batch_size", "batch_sampler", "sampler", "drop_last", "dataset", "persistent_workers"
         ):
@@ -175,10 +188,10 @@ class DataLoader(Generic[_T_co]):
     def _index_sampler(self):
         return self.batch_sampler if self._auto_collation else self.sampler
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return _DataLoaderIter(self)
 
-    def __len__(self):
+    def __len__(self) -> int:
         if self._dataset_kind == _DatasetKind.Iterable:
             # The dataset's own length, in batches: what it yields is up to the dataset.
             length = self._IterableDataset_len_called = len(self.dataset)

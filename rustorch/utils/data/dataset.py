@@ -1,13 +1,22 @@
 """Datasets: map-style (``Dataset``: ``__getitem__`` and ``__len__``) and iterable-style
 (``IterableDataset``: ``__iter__``), and the ways to combine and split them."""
 
+from __future__ import annotations
+
 import bisect
 import itertools
 import math
 import warnings
-from typing import Generic, Iterable, TypeVar
+from typing import TYPE_CHECKING, Generic, Iterable, TypeVar
 
 from ... import default_generator, randperm
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence, Sized
+    from typing import Any
+
+    from ..._C import Generator
+    from ..._tensor import Tensor
 
 __all__ = [
     "ChainDataset",
@@ -39,10 +48,10 @@ class Dataset(Generic[_T_co]):
     (8, 1)
     """
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> _T_co:
         raise NotImplementedError("Subclasses of Dataset should implement __getitem__.")
 
-    def __add__(self, other):
+    def __add__(self, other: Dataset[_T_co]) -> ConcatDataset:
         return ConcatDataset([self, other])
 
 
@@ -56,7 +65,7 @@ class IterableDataset(Dataset[_T_co], Iterable[_T_co]):
     [0, 1, 2, 0, 1, 2]
     """
 
-    def __add__(self, other):
+    def __add__(self, other: Dataset[_T_co]) -> ChainDataset:
         return ChainDataset([self, other])
 
 
@@ -68,15 +77,15 @@ class TensorDataset(Dataset):
     (3, (tensor([2, 3]), tensor(1)))
     """
 
-    def __init__(self, *tensors):
+    def __init__(self, *tensors: Tensor) -> None:
         if any(tensors[0].size(0) != tensor.size(0) for tensor in tensors):
             raise AssertionError("Size mismatch between tensors")
         self.tensors = tensors
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: Any) -> tuple[Tensor, ...]:
         return tuple(tensor[index] for tensor in self.tensors)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.tensors[0].size(0)
 
 
@@ -90,7 +99,7 @@ class StackDataset(Dataset):
     {'x': 1, 'y': 'a'}
     """
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Dataset[Any], **kwargs: Dataset[Any]) -> None:
         if args:
             if kwargs:
                 raise ValueError(
@@ -107,12 +116,12 @@ class StackDataset(Dataset):
             raise ValueError("Size mismatch between datasets")
         self.datasets = args if args else kwargs
 
-    def __getitem__(self, index):
+    def __getitem__(self, index: int) -> tuple[Any, ...] | dict[str, Any]:
         if isinstance(self.datasets, dict):
             return {k: dataset[index] for k, dataset in self.datasets.items()}
         return tuple(dataset[index] for dataset in self.datasets)
 
-    def __getitems__(self, indices):
+    def __getitems__(self, indices: list[int]) -> list[Any]:
         named = isinstance(self.datasets, dict)
         parts = self.datasets.items() if named else enumerate(self.datasets)
         columns = {}
@@ -130,7 +139,7 @@ class StackDataset(Dataset):
             return [{k: col[i] for k, col in columns.items()} for i in range(len(indices))]
         return [tuple(col[i] for col in columns.values()) for i in range(len(indices))]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self._length
 
 
@@ -143,10 +152,10 @@ class ConcatDataset(Dataset):
     """
 
     @staticmethod
-    def cumsum(sequence):
+    def cumsum(sequence: Iterable[Sized]) -> list[int]:
         return list(itertools.accumulate(len(e) for e in sequence))
 
-    def __init__(self, datasets):
+    def __init__(self, datasets: Iterable[Dataset[Any]]) -> None:
         super().__init__()
         self.datasets = list(datasets)
         if len(self.datasets) == 0:
@@ -156,10 +165,10 @@ class ConcatDataset(Dataset):
                 raise AssertionError("ConcatDataset does not support IterableDataset")
         self.cumulative_sizes = self.cumsum(self.datasets)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return self.cumulative_sizes[-1]
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int) -> Any:
         if idx < 0:
             if -idx > len(self):
                 raise ValueError("absolute value of index should not exceed dataset length")
@@ -172,17 +181,17 @@ class ConcatDataset(Dataset):
 class ChainDataset(IterableDataset):
     """Several ``IterableDataset`` streams one after another, chained lazily."""
 
-    def __init__(self, datasets):
+    def __init__(self, datasets: Iterable[Dataset[Any]]) -> None:
         super().__init__()
         self.datasets = datasets
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         for d in self.datasets:
             if not isinstance(d, IterableDataset):
                 raise AssertionError("ChainDataset only supports IterableDataset")
             yield from d
 
-    def __len__(self):
+    def __len__(self) -> int:
         total = 0
         for d in self.datasets:
             if not isinstance(d, IterableDataset):
@@ -202,7 +211,7 @@ class Subset(Dataset):
     (2, 'd', 'b')
     """
 
-    def __init__(self, dataset, indices):
+    def __init__(self, dataset: Dataset[Any], indices: Sequence[int]) -> None:
         self.dataset = dataset
         self.indices = indices
         if type(self).__getitem__ is not Subset.__getitem__ and type(self).__getitems__ is Subset.__getitems__:
@@ -215,17 +224,17 @@ class Subset(Dataset):
                 "    return [self.__getitem__(idx) for idx in indices]"
             )
 
-    def __getitem__(self, idx):
+    def __getitem__(self, idx: int | list[int]) -> Any:
         if isinstance(idx, list):
             return self.dataset[[self.indices[i] for i in idx]]
         return self.dataset[self.indices[idx]]
 
-    def __getitems__(self, indices):
+    def __getitems__(self, indices: list[int]) -> list[Any]:
         if callable(getattr(self.dataset, "__getitems__", None)):
             return self.dataset.__getitems__([self.indices[idx] for idx in indices])
         return [self.dataset[self.indices[idx]] for idx in indices]
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.indices)
 
 
@@ -246,7 +255,8 @@ def _fraction_lengths(n, fractions):
     return lengths
 
 
-def random_split(dataset, lengths, generator=default_generator):
+def random_split(dataset: Dataset[Any], lengths: Sequence[int | float],
+                 generator: Generator | None = default_generator) -> list[Subset]:
     """Splits ``dataset`` into disjoint random ``Subset``s of the given lengths.
 
     ``lengths`` are counts summing to ``len(dataset)``, or fractions summing to 1 (each split

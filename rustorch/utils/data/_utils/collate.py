@@ -6,13 +6,20 @@ recurses into dicts, namedtuples, tuples and lists (which it transposes); string
 Both dispatch through ``default_collate_fn_map`` (element type -> function), which users may
 extend, as in PyTorch."""
 
+from __future__ import annotations
+
 import collections.abc
 import copy
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .... import Tensor, as_tensor, float64, stack, tensor
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+    from typing import Any
 
 __all__ = [
     "collate",
@@ -60,7 +67,7 @@ def _rebuild_sequence(elem, values):
         return list(values)
 
 
-def default_convert(data):
+def default_convert(data: Any) -> Any:
     """Converts numpy arrays and scalars (also inside mappings and sequences) to tensors;
     anything else is returned as it is.
 
@@ -87,7 +94,8 @@ def default_convert(data):
     return data
 
 
-def collate(batch, *, collate_fn_map=None):
+def collate(batch: Sequence[Any], *,
+            collate_fn_map: dict[type | tuple[type, ...], Callable[..., Any]] | None = None) -> Any:
     """Collates ``batch`` (a list of samples of one structure) with the functions of
     ``collate_fn_map``: an exact type match first, then the first key the element is an
     instance of; mappings, namedtuples and sequences are collated field by field.
@@ -159,7 +167,7 @@ default_collate_fn_map = {
 }
 
 
-def default_collate(batch):
+def default_collate(batch: Sequence[Any]) -> Any:
     """Stacks a list of samples into a batch with a new first dimension.
 
     Tensors and numpy arrays are stacked, Python floats become float64 tensors, ints int64
