@@ -5,6 +5,10 @@ natively (src/py/dlpack.rs): protocol 1.x ("dltensor_versioned") when the consum
 ``max_version``, the legacy capsule otherwise. A wgpu tensor reports its device (kDLWebGPU, 15) and is
 exported only as a CPU copy, when the consumer asks for the CPU (``dl_device=(1, 0)``) and allows a copy."""
 
+from __future__ import annotations
+
+from typing import Any
+
 from . import _C
 from ._tensor import Tensor, _wrap
 
@@ -13,14 +17,15 @@ __all__ = ["from_dlpack"]
 _CPU = (_C.DLPACK_DEVICE_CPU, 0)
 
 
-def _dlpack_device(self):
+def _dlpack_device(self: Tensor) -> tuple[int, int]:
     """``(device type, index)``: (1, 0) for the CPU (kDLCPU), (15, index) for wgpu (kDLWebGPU)."""
     if self.device.type == "cpu":
         return _CPU
     return (_C.DLPACK_DEVICE_WEBGPU, self.device.index or 0)
 
 
-def _dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+def _dlpack(self: Tensor, *, stream: Any = None, max_version: tuple[int, int] | None = None,
+            dl_device: tuple[int, int] | None = None, copy: bool | None = None) -> Any:
     """A DLPack capsule of this tensor (the producer's side of the protocol)."""
     if self.requires_grad:
         raise RuntimeError("Can't export tensors that require gradient, use tensor.detach()")
@@ -43,7 +48,7 @@ def _dlpack(self, *, stream=None, max_version=None, dl_device=None, copy=None):
     return _C.to_dlpack(t._c, versioned)
 
 
-def from_dlpack(ext_tensor):
+def from_dlpack(ext_tensor: Any) -> Tensor:
     """A tensor sharing memory with ``ext_tensor`` (any object with ``__dlpack__``, or a DLPack capsule).
 
     >>> import numpy as np
