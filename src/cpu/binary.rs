@@ -77,6 +77,40 @@ fn boolean(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
     }
 }
 
+/// `out = g * d(x, pre(x))` in float32 (an activation's backward), a block at a time: `pre` (the
+/// transcendental) by the one-input map, then `d` and the product by two-input maps. One loop with
+/// erf and exp in its body measured 12x slower (LLVM left it scalar); these loops vectorise.
+fn scaled_by<P, D>(g: &Tensor, x: &Tensor, out: &Tensor, pre: P, d: D) -> Result<()>
+where
+    P: Fn(f32) -> f32 + Sync,
+    D: Fn(f32, f32) -> f32 + Sync,
+{
+    const BLOCK: usize = 256;
+    let (ptrs, st) = operands([out, g, x])?;
+    // SAFETY: layouts validated by the caller; the output does not self-overlap.
+    unsafe {
+        for_each(out.shape(), ptrs, [&st[0], &st[1], &st[2]], GRAIN, |p, s, n| {
+            let (o, gp, xp) = (p[0] as *mut f32, p[1] as *const f32, p[2] as *const f32);
+            if dense(s[0], 4) && dense(s[1], 4) && dense(s[2], 4) {
+                let mut buf = [0f32; BLOCK];
+                let b = buf.as_mut_ptr();
+                for start in (0..n).step_by(BLOCK) {
+                    let m = BLOCK.min(n - start);
+                    simd::map1(xp.add(start), b, m, &pre);
+                    simd::map2(xp.add(start), b, b, m, &d);
+                    simd::map2(gp.add(start), b, o.add(start), m, &|u: f32, v: f32| u * v);
+                }
+            } else {
+                for i in 0..n as isize {
+                    let v = *xp.byte_offset(i * s[2]);
+                    *o.byte_offset(i * s[0]) = *gp.byte_offset(i * s[1]) * d(v, pre(v));
+                }
+            }
+        });
+    }
+    Ok(())
+}
+
 /// Runs `op` on `a`, `b` (both in the compute dtype: f32/f64, an integer or bool)
 /// into `out` (the compute dtype, or bool for comparisons and logical ops).
 pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
@@ -85,8 +119,8 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> 
     }
     match a.dtype {
         // (erf, exp and tanh without libm calls, so the loop vectorises)
-        DType::F32 if op == BinaryOp::GeluBackward => zip(a, b, out, m32::gelu_backward_f32),
-        DType::F32 if op == BinaryOp::GeluTanhBackward => zip(a, b, out, m32::gelu_tanh_backward_f32),
+        DType::F32 if op == BinaryOp::GeluBackward => scaled_by(a, b, out, m32::erf_scaled_f32, m32::gelu_grad_f32),
+        DType::F32 if op == BinaryOp::GeluTanhBackward => scaled_by(a, b, out, m32::gelu_tanh_inner_f32, m32::gelu_tanh_grad_f32),
         DType::F32 => real::<f32>(op, a, b, out),
         DType::F64 => real::<f64>(op, a, b, out),
         DType::Bool => boolean(op, a, b, out),

@@ -156,19 +156,29 @@ pub fn gelu_tanh_f32(x: f32) -> f32 {
 const GELU_K: f32 = crate::ops::GELU_K as f32;
 const GELU_C: f32 = crate::ops::GELU_C as f32;
 
-/// `g * gelu'(x)` (`ops::gelu_backward`).
+/// gelu'(x) = Phi(x) + x phi(x) (`ops::gelu_backward` without the incoming gradient) from
+/// `e = erf(x / sqrt(2))`, computed apart: one loop body with both erf and exp stays scalar.
 #[inline(always)]
-pub fn gelu_backward_f32(g: f32, x: f32) -> f32 {
-    let cdf = 0.5 + 0.5 * erf_f32(x * std::f32::consts::FRAC_1_SQRT_2);
-    let pdf = exp_f32(-0.5 * x * x) * crate::ops::INV_SQRT_2PI as f32;
-    g * (cdf + x * pdf)
+pub fn gelu_grad_f32(x: f32, e: f32) -> f32 {
+    0.5 + 0.5 * e + x * exp_f32(-0.5 * x * x) * crate::ops::INV_SQRT_2PI as f32
 }
 
-/// `g * gelu_tanh'(x)` (`ops::gelu_tanh_backward`).
+/// erf(x / sqrt(2)): `gelu_grad_f32`'s first part.
 #[inline(always)]
-pub fn gelu_tanh_backward_f32(g: f32, x: f32) -> f32 {
-    let t = tanh_f32(GELU_K * (x + GELU_C * x * x * x));
-    g * ((t + 1.0) * 0.5 + x * 0.5 * (1.0 - t * t) * GELU_K * (3.0 * GELU_C * x * x + 1.0))
+pub fn erf_scaled_f32(x: f32) -> f32 {
+    erf_f32(x * std::f32::consts::FRAC_1_SQRT_2)
+}
+
+/// tanh(sqrt(2/pi) (x + 0.044715 x^3)): `gelu_tanh_grad_f32`'s first part.
+#[inline(always)]
+pub fn gelu_tanh_inner_f32(x: f32) -> f32 {
+    tanh_f32(GELU_K * (x + GELU_C * x * x * x))
+}
+
+/// gelu_tanh'(x) (`ops::gelu_tanh_backward` without the incoming gradient) from t (above).
+#[inline(always)]
+pub fn gelu_tanh_grad_f32(x: f32, t: f32) -> f32 {
+    (t + 1.0) * 0.5 + x * 0.5 * (1.0 - t * t) * GELU_K * (3.0 * GELU_C * x * x + 1.0)
 }
 
 /// `ln` with libm's special values: ln(0) = -inf, ln(x < 0) = NaN, ln(inf) = inf.
