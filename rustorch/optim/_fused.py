@@ -15,6 +15,54 @@ def _number(x):
     return float(x.item()) if isinstance(x, Tensor) else x
 
 
+# The options every check below treats as "must not be negative", with PyTorch's message.
+_NON_NEGATIVE = {"eps": "Invalid epsilon value", "weight_decay": "Invalid weight_decay value",
+                 "momentum": "Invalid momentum value", "lr_decay": "Invalid lr_decay value",
+                 "initial_accumulator_value": "Invalid initial_accumulator_value value",
+                 "momentum_decay": "Invalid momentum_decay value", "alpha": "Invalid alpha value"}
+
+
+def _check_options(lr, **options):
+    """PyTorch's checks of ``lr`` and then of ``options`` in the order given (each optimizer has its own
+    order, which decides the error of several bad values): betas in [0, 1), rho in [0, 1], the rest >= 0."""
+    if isinstance(lr, Tensor) and lr.numel() != 1:
+        raise ValueError("Tensor lr must be 1-element")
+    if not 0.0 <= lr:
+        raise ValueError(f"Invalid learning rate: {lr}")
+    for name, value in options.items():
+        if name == "betas":
+            for i in (0, 1):
+                if not 0.0 <= value[i] < 1.0:
+                    raise ValueError(f"Invalid beta parameter at index {i}: {value[i]}")
+        elif name == "rho":
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"Invalid rho value: {value}")
+        elif not 0.0 <= value:
+            raise ValueError(f"{_NON_NEGATIVE[name]}: {value}")
+
+
+def _group_defaults(optimizer, counters=("step",), **defaults):
+    """``__setstate__``'s part: options an older state dict lacks get their defaults, and the state's
+    counters become host tensors (``_host_counters``)."""
+    for group in optimizer.param_groups:
+        for key, value in defaults.items():
+            group.setdefault(key, value)
+    if counters:
+        _host_counters(optimizer, *counters)
+
+
+def _fresh_state(items, *buffers, counters=(("step", 0.0),)):
+    """A parameter's state on its first step: its counters and zero-filled ``buffers`` shaped like it."""
+    from .. import zeros_like
+
+    for p, _, state in items:
+        if len(state) == 0:
+            for name, start in counters:
+                state[name] = _new_counter(start)
+            for name in buffers:
+                state[name] = zeros_like(p)
+
+
 def _check_unsupported(name, capturable=False, differentiable=False):
     if capturable:
         raise NotImplementedError(

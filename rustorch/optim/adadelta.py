@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import zeros_like
 from .._tensor import Tensor
-from ._fused import _check_unsupported, _host_counters, _new_counter, _step, _with_grads
+from ._fused import _check_options, _check_unsupported, _fresh_state, _group_defaults, _step, _with_grads
 from .optimizer import Optimizer, _call_closure, _use_grad
 
 if TYPE_CHECKING:
@@ -35,16 +34,7 @@ class Adadelta(Optimizer):
     def __init__(self, params: ParamsT, lr: float | Tensor = 1.0, rho: float = 0.9, eps: float = 1e-6,
                  weight_decay: float = 0, foreach: bool | None = None, *, capturable: bool = False,
                  maximize: bool = False, differentiable: bool = False) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= rho <= 1.0:
-            raise ValueError(f"Invalid rho value: {rho}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
+        _check_options(lr, rho=rho, eps=eps, weight_decay=weight_decay)
         _check_unsupported("Adadelta", capturable, differentiable)
         defaults = {"lr": lr, "rho": rho, "eps": eps, "weight_decay": weight_decay, "maximize": maximize,
                     "capturable": capturable, "foreach": foreach, "differentiable": differentiable}
@@ -52,12 +42,7 @@ class Adadelta(Optimizer):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        _host_counters(self, "step")
+        _group_defaults(self, foreach=None, maximize=False, differentiable=False, capturable=False)
 
     @_use_grad
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -65,11 +50,7 @@ class Adadelta(Optimizer):
         loss = _call_closure(closure)
         for group in self.param_groups:
             items = _with_grads(self, group, "Adadelta does not support sparse gradients")
-            for p, _, state in items:
-                if len(state) == 0:
-                    state["step"] = _new_counter(0.0)
-                    state["square_avg"] = zeros_like(p)
-                    state["acc_delta"] = zeros_like(p)
+            _fresh_state(items, "square_avg", "acc_delta")
             _step("adadelta", items, [[s["square_avg"], s["acc_delta"]] for _, _, s in items],
                   [[s["step"]] for _, _, s in items], lr=group["lr"], rho=group["rho"], eps=group["eps"],
                   weight_decay=group["weight_decay"], maximize=group["maximize"])

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import full_like
 from .._tensor import Tensor
-from ._fused import _check_fused, _check_unsupported, _host_counters, _new_counter, _step, _with_grads
+from ._fused import _check_fused, _check_options, _check_unsupported, _group_defaults, _new_counter, _step, _with_grads
 from .optimizer import Optimizer, _call_closure, _use_grad
 
 if TYPE_CHECKING:
@@ -35,18 +35,8 @@ class Adagrad(Optimizer):
     def __init__(self, params: ParamsT, lr: float | Tensor = 1e-2, lr_decay: float = 0, weight_decay: float = 0,
                  initial_accumulator_value: float = 0, eps: float = 1e-10, foreach: bool | None = None, *,
                  maximize: bool = False, differentiable: bool = False, fused: bool | None = None) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= lr_decay:
-            raise ValueError(f"Invalid lr_decay value: {lr_decay}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= initial_accumulator_value:
-            raise ValueError(f"Invalid initial_accumulator_value value: {initial_accumulator_value}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
+        _check_options(lr, lr_decay=lr_decay, weight_decay=weight_decay,
+                       initial_accumulator_value=initial_accumulator_value, eps=eps)
         _check_unsupported("Adagrad", differentiable=differentiable)
         defaults = {"lr": lr, "lr_decay": lr_decay, "eps": eps, "weight_decay": weight_decay,
                     "initial_accumulator_value": initial_accumulator_value, "foreach": foreach,
@@ -63,12 +53,7 @@ class Adagrad(Optimizer):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("fused", None)
-        _host_counters(self, "step")
+        _group_defaults(self, foreach=None, maximize=False, differentiable=False, fused=None)
 
     @_use_grad
     def step(self, closure: Callable[[], Any] | None = None) -> Any:

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .. import zeros_like
 from .._tensor import Tensor
-from ._fused import _check_unsupported, _host_counters, _new_counter, _step, _with_grads
+from ._fused import _check_options, _check_unsupported, _fresh_state, _group_defaults, _step, _with_grads
 from .optimizer import Optimizer, _call_closure, _use_grad
 
 if TYPE_CHECKING:
@@ -38,20 +37,7 @@ class NAdam(Optimizer):
                  eps: float = 1e-8, weight_decay: float = 0, momentum_decay: float = 4e-3,
                  decoupled_weight_decay: bool = False, *, foreach: bool | None = None, maximize: bool = False,
                  capturable: bool = False, differentiable: bool = False) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= betas[0] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 0: {betas[0]}")
-        if not 0.0 <= betas[1] < 1.0:
-            raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= momentum_decay:
-            raise ValueError(f"Invalid momentum_decay value: {momentum_decay}")
+        _check_options(lr, eps=eps, betas=betas, weight_decay=weight_decay, momentum_decay=momentum_decay)
         _check_unsupported("NAdam", capturable, differentiable)
         defaults = {"lr": lr, "betas": betas, "eps": eps, "weight_decay": weight_decay,
                     "momentum_decay": momentum_decay, "decoupled_weight_decay": decoupled_weight_decay,
@@ -61,13 +47,8 @@ class NAdam(Optimizer):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("maximize", False)
-            group.setdefault("foreach", None)
-            group.setdefault("capturable", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("decoupled_weight_decay", False)
-        _host_counters(self, "step", "mu_product")
+        _group_defaults(self, counters=("step", "mu_product"), maximize=False, foreach=None, capturable=False,
+                        differentiable=False, decoupled_weight_decay=False)
 
     @_use_grad
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
@@ -75,12 +56,7 @@ class NAdam(Optimizer):
         loss = _call_closure(closure)
         for group in self.param_groups:
             items = _with_grads(self, group, "NAdam does not support sparse gradients")
-            for p, _, state in items:
-                if len(state) == 0:
-                    state["step"] = _new_counter(0.0)
-                    state["mu_product"] = _new_counter(1.0)
-                    state["exp_avg"] = zeros_like(p)
-                    state["exp_avg_sq"] = zeros_like(p)
+            _fresh_state(items, "exp_avg", "exp_avg_sq", counters=(("step", 0.0), ("mu_product", 1.0)))
             beta1, beta2 = group["betas"]
             _step("nadam", items, [[s["exp_avg"], s["exp_avg_sq"]] for _, _, s in items],
                   [[s["step"], s["mu_product"]] for _, _, s in items], lr=group["lr"], beta1=beta1, beta2=beta2,

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from .. import zeros_like
 from .._tensor import Tensor
-from ._fused import _check_unsupported, _host_counters, _new_counter, _step, _with_grads
+from ._fused import _check_options, _check_unsupported, _group_defaults, _new_counter, _step, _with_grads
 from .optimizer import Optimizer, _call_closure, _use_grad
 
 if TYPE_CHECKING:
@@ -35,18 +35,7 @@ class RMSprop(Optimizer):
     def __init__(self, params: ParamsT, lr: float | Tensor = 1e-2, alpha: float = 0.99, eps: float = 1e-8,
                  weight_decay: float = 0, momentum: float = 0, centered: bool = False, capturable: bool = False,
                  foreach: bool | None = None, maximize: bool = False, differentiable: bool = False) -> None:
-        if isinstance(lr, Tensor) and lr.numel() != 1:
-            raise ValueError("Tensor lr must be 1-element")
-        if not 0.0 <= lr:
-            raise ValueError(f"Invalid learning rate: {lr}")
-        if not 0.0 <= eps:
-            raise ValueError(f"Invalid epsilon value: {eps}")
-        if not 0.0 <= momentum:
-            raise ValueError(f"Invalid momentum value: {momentum}")
-        if not 0.0 <= weight_decay:
-            raise ValueError(f"Invalid weight_decay value: {weight_decay}")
-        if not 0.0 <= alpha:
-            raise ValueError(f"Invalid alpha value: {alpha}")
+        _check_options(lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha)
         _check_unsupported("RMSprop", capturable, differentiable)
         defaults = {"lr": lr, "momentum": momentum, "alpha": alpha, "eps": eps, "centered": centered,
                     "weight_decay": weight_decay, "capturable": capturable, "foreach": foreach,
@@ -55,14 +44,8 @@ class RMSprop(Optimizer):
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         super().__setstate__(state)
-        for group in self.param_groups:
-            group.setdefault("momentum", 0)
-            group.setdefault("centered", False)
-            group.setdefault("foreach", None)
-            group.setdefault("maximize", False)
-            group.setdefault("differentiable", False)
-            group.setdefault("capturable", False)
-        _host_counters(self, "step")
+        _group_defaults(self, momentum=0, centered=False, foreach=None, maximize=False, differentiable=False,
+                        capturable=False)
 
     @_use_grad
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
