@@ -268,7 +268,8 @@ def test_subgroup_and_tree_reductions_agree_with_the_cpu(mode):
     props = require()
     if mode == "subgroups" and props["subgroup"] != "true":
         pytest.skip("this adapter has no subgroup operations")
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    # the package under test (the installed wheel, or the checkout), first on the child's path
+    root = os.path.dirname(os.path.dirname(os.path.abspath(torch.__file__)))
     env = dict(os.environ)
     if mode == "tree":
         env["RUSTORCH_WGPU_NO_SUBGROUPS"] = "1"

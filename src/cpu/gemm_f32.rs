@@ -25,6 +25,7 @@
 // Elsewhere the kernel does not exist (`suits` is false) and the driver is never called.
 #![cfg_attr(not(target_arch = "x86_64"), allow(dead_code))]
 
+#[cfg(target_arch = "x86_64")]
 use super::parallel::parallel;
 
 /// A batch of matrices: the first element and the (batch, row, column) element strides.
