@@ -109,6 +109,9 @@ test-python: test-env
 	# The portable (non-AVX2) kernels, forced: elementwise ops, reductions and products again.
 	$(call in-test-env,$(TVENV)) RUSTORCH_NO_AVX2=1 $(PYTEST) "$(T)/test_elementwise.py" \
 		"$(T)/test_reductions.py" "$(T)/test_linalg.py"
+	# The AVX2 copies of the loops, forced where the CPU has AVX-512 (which the first run takes).
+	$(call in-test-env,$(TVENV)) RUSTORCH_NO_AVX512=1 $(PYTEST) -q "$(T)/test_elementwise.py" \
+		"$(T)/test_elementwise_special.py" "$(T)/test_math_accuracy.py"
 	# The GPUs' kernel shapes on lavapipe (a CPU adapter defaults to 1 element per invocation):
 	# 8 elements per invocation, reductions split over few workgroups.
 	$(call in-test-env,$(TVENV)) RUSTORCH_WGPU_UNROLL=8 RUSTORCH_WGPU_REDUCE_GROUPS=64 $(PYTEST) -q \

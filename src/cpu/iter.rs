@@ -21,9 +21,27 @@ unsafe impl Sync for SendPtr {}
 
 /// Merges dims (skipping size-1 ones) where every operand is contiguous across
 /// the pair. Returns (size, byte strides per operand), innermost first.
+///
+/// Dims are visited in the output's memory order (smallest stride innermost), as PyTorch's
+/// TensorIterator does, where that makes the operands' inner steps shorter: an in-place op on a
+/// transposed tensor (a weight's gradient, which the products leave transposed) then runs along
+/// memory instead of striding across it (512x128 transposed `mul_`: 207 -> 4 us). For an output
+/// laid out in dim order nothing changes.
 fn coalesce<const N: usize>(shape: &[usize], strides: [&[isize]; N]) -> Dims<N> {
+    let natural: SmallVec<[usize; 6]> = (0..shape.len()).rev().collect();
+    let mut order = natural.clone();
+    // (stable: dims of equal output stride, such as size-1 ones, keep their order)
+    order.sort_by_key(|&d| strides[0][d].unsigned_abs());
+    // Kept only where it shortens the operands' inner steps: a copy into a strided window view (a
+    // pool's gradient) would otherwise read its source across rows to write along memory.
+    let inner_cost = |o: &[usize]| -> usize {
+        o.iter().find(|&&d| shape[d] != 1).map_or(0, |&d| (0..N).map(|k| strides[k][d].unsigned_abs()).sum())
+    };
+    if inner_cost(&order) >= inner_cost(&natural) {
+        order = natural;
+    }
     let mut dims: Dims<N> = SmallVec::new();
-    for d in (0..shape.len()).rev() {
+    for d in order {
         if shape[d] == 1 {
             continue;
         }
