@@ -23,12 +23,8 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 
 
-def mlp(torch, device):
-    nn = torch.nn
-    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10)).to(device)
-    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    x = torch.randn(256, 784, device=device)
-    y = torch.randint(0, 10, (256,), device=device)
+def _classifier_step(nn, model, opt, x, y):
+    """One step of a classifier: zero the gradients, cross-entropy loss, backward, optimizer step."""
     loss_fn = nn.CrossEntropyLoss()
 
     def step():
@@ -38,6 +34,15 @@ def mlp(torch, device):
         opt.step()
         return loss
     return step
+
+
+def mlp(torch, device):
+    nn = torch.nn
+    model = nn.Sequential(nn.Linear(784, 512), nn.ReLU(), nn.Linear(512, 256), nn.ReLU(), nn.Linear(256, 10)).to(device)
+    opt = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    x = torch.randn(256, 784, device=device)
+    y = torch.randint(0, 10, (256,), device=device)
+    return _classifier_step(nn, model, opt, x, y)
 
 
 def cnn(torch, device):
@@ -49,15 +54,7 @@ def cnn(torch, device):
     opt = torch.optim.Adam(model.parameters(), lr=1e-3)
     x = torch.randn(64, 1, 28, 28, device=device)
     y = torch.randint(0, 10, (64,), device=device)
-    loss_fn = nn.CrossEntropyLoss()
-
-    def step():
-        opt.zero_grad()
-        loss = loss_fn(model(x), y)
-        loss.backward()
-        opt.step()
-        return loss
-    return step
+    return _classifier_step(nn, model, opt, x, y)
 
 
 def gpt(torch, device):

@@ -77,6 +77,16 @@ fn boolean(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> {
     }
 }
 
+/// float32 ops with kernels of their own (erf, exp and tanh without libm calls, so that the loops
+/// vectorise); None for the rest.
+fn real_f32(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Option<Result<()>> {
+    Some(match op {
+        BinaryOp::GeluBackward => scaled_by(a, b, out, m32::erf_scaled_f32, m32::gelu_grad_f32),
+        BinaryOp::GeluTanhBackward => scaled_by(a, b, out, m32::gelu_tanh_inner_f32, m32::gelu_tanh_grad_f32),
+        _ => return None,
+    })
+}
+
 /// `out = g * d(x, pre(x))` in float32 (an activation's backward), a block at a time: `pre` (the
 /// transcendental) by the one-input map, then `d` and the product by two-input maps. One loop with
 /// erf and exp in its body measured 12x slower (LLVM left it scalar); these loops vectorise.
@@ -118,10 +128,7 @@ pub fn binary(op: BinaryOp, a: &Tensor, b: &Tensor, out: &Tensor) -> Result<()> 
         return crate::dispatch_all!(a.dtype, T => predicate::<T>(op, a, b, out));
     }
     match a.dtype {
-        // (erf, exp and tanh without libm calls, so the loop vectorises)
-        DType::F32 if op == BinaryOp::GeluBackward => scaled_by(a, b, out, m32::erf_scaled_f32, m32::gelu_grad_f32),
-        DType::F32 if op == BinaryOp::GeluTanhBackward => scaled_by(a, b, out, m32::gelu_tanh_inner_f32, m32::gelu_tanh_grad_f32),
-        DType::F32 => real::<f32>(op, a, b, out),
+        DType::F32 => real_f32(op, a, b, out).unwrap_or_else(|| real::<f32>(op, a, b, out)),
         DType::F64 => real::<f64>(op, a, b, out),
         DType::Bool => boolean(op, a, b, out),
         DType::U8 => int::<u8>(op, a, b, out),

@@ -5,11 +5,10 @@
 //! match libm. Accuracy, measured against float64 references over dense sweeps,
 //! is in this file's tests.
 
-use super::simd::exp_f32;
+use super::simd::{exp_f32, exp_reduce};
 
 const LN2_HI: f32 = 0.693_359_4; // few mantissa bits: n * LN2_HI is exact
 const LN2_LO: f32 = -2.121_944_4e-4;
-const MAGIC: f32 = 12_582_912.0; // 1.5 * 2^23: adding it rounds to an integer
 
 /// 2^n for n in [-126, 127], from exponent bits.
 #[inline(always)]
@@ -22,20 +21,8 @@ fn pow2i(n: i32) -> f32 {
 /// where 1 - 2^-n is exact for the n that matter (|n| <= 24).
 #[inline(always)]
 pub fn expm1_f32(x: f32) -> f32 {
-    const LOG2E: f32 = std::f32::consts::LOG2_E;
     // Below -30 the result is -1 in f32; above 89 it overflows (2^128 is built in two factors).
-    let xc = x.clamp(-30.0, 89.0);
-    let t = xc * LOG2E + MAGIC;
-    let nf = t - MAGIC;
-    let n = t.to_bits() as i32 - MAGIC.to_bits() as i32;
-    let r = xc - nf * LN2_HI - nf * LN2_LO;
-    let mut y = 1.987_569_2e-4f32;
-    y = y * r + 1.398_2e-3;
-    y = y * r + 8.333_452e-3;
-    y = y * r + 4.166_579_6e-2;
-    y = y * r + 0.166_666_65;
-    y = y * r + 0.5;
-    let p = y * r * r + r;
+    let (n, p) = exp_reduce(x.clamp(-30.0, 89.0));
     let c = 1.0 - pow2i(-(n.min(25)));
     let n1 = n >> 1;
     let res = (p + c) * pow2i(n1) * pow2i(n - n1);

@@ -257,27 +257,34 @@ multiversion! {
     }
 }
 
-/// `exp` for f32 without a libm call, so that it vectorises: Cody-Waite range
-/// reduction to r in [-ln2/2, ln2/2] and Cephes' degree-6 polynomial (about
-/// 1 ulp), then scaling by 2^n built from exponent bits.
+/// The shared part of `exp_f32` and `math_f32::expm1_f32`: x = n ln2 + r with |r| <= ln2/2 (x already
+/// clamped to where 2^n stays in range), and expm1(r) by Cephes' exp polynomial without its leading 1.
 #[inline(always)]
-pub fn exp_f32(x: f32) -> f32 {
+pub(crate) fn exp_reduce(x: f32) -> (i32, f32) {
     const LOG2E: f32 = std::f32::consts::LOG2_E;
     const LN2_HI: f32 = 0.693_359_4; // few mantissa bits: n * LN2_HI is exact
     const LN2_LO: f32 = -2.121_944_4e-4;
     const MAGIC: f32 = 12_582_912.0; // 1.5 * 2^23: adding it rounds to an integer
-    let xc = x.clamp(-104.0, 89.0);
-    let t = xc * LOG2E + MAGIC;
-    let n = t - MAGIC;
-    let ni = t.to_bits() as i32 - MAGIC.to_bits() as i32;
-    let r = xc - n * LN2_HI - n * LN2_LO;
+    let t = x * LOG2E + MAGIC;
+    let nf = t - MAGIC;
+    let n = t.to_bits() as i32 - MAGIC.to_bits() as i32;
+    let r = x - nf * LN2_HI - nf * LN2_LO;
     let mut y = 1.987_569_2e-4f32;
     y = y * r + 1.398_2e-3;
     y = y * r + 8.333_452e-3;
     y = y * r + 4.166_579_6e-2;
     y = y * r + 0.166_666_65;
     y = y * r + 0.5;
-    y = y * r * r + r + 1.0;
+    (n, y * r * r + r)
+}
+
+/// `exp` for f32 without a libm call, so that it vectorises: Cody-Waite range
+/// reduction to r in [-ln2/2, ln2/2] and Cephes' degree-6 polynomial (about
+/// 1 ulp), then scaling by 2^n built from exponent bits.
+#[inline(always)]
+pub fn exp_f32(x: f32) -> f32 {
+    let (ni, p) = exp_reduce(x.clamp(-104.0, 89.0));
+    let y = p + 1.0;
     // 2^n as two factors keeps both exponents normal for n in [-150, 128],
     // so overflow gives inf and underflow gives denormals/0 as it should.
     let n1 = ni >> 1;

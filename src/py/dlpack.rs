@@ -71,8 +71,6 @@ struct DLManagedTensorVersioned {
 /// kDLCPU, and kDLWebGPU (what `__dlpack_device__` reports for wgpu tensors).
 pub const DEVICE_CPU: i32 = 1;
 pub const DEVICE_WEBGPU: i32 = 15;
-/// The flag of a producer that forbids writes.
-const FLAG_READ_ONLY: u64 = 1;
 
 const LEGACY: &CStr = c"dltensor";
 const VERSIONED: &CStr = c"dltensor_versioned";
@@ -266,20 +264,20 @@ pub fn from_dlpack(capsule: &Bound<'_, PyAny>) -> PyResult<PyTensor> {
         });
     }
     // SAFETY: the capsule is valid under the name just checked.
-    let (producer, t, flags) = unsafe {
+    let (producer, t) = unsafe {
         if versioned {
             let m = ffi::PyCapsule_GetPointer(cap, VERSIONED.as_ptr()) as *mut DLManagedTensorVersioned;
             if (*m).version.major != 1 {
                 return Err(PyBufferError::new_err(format!("from_dlpack: DLPack version {}.{} is not supported (1.x is)", (*m).version.major, (*m).version.minor)));
             }
-            (Producer::Versioned(m), &(*m).dl_tensor as *const DLTensor, (*m).flags)
+            (Producer::Versioned(m), &(*m).dl_tensor as *const DLTensor)
         } else {
             let m = ffi::PyCapsule_GetPointer(cap, LEGACY.as_ptr()) as *mut DLManagedTensor;
-            (Producer::Legacy(m), &(*m).dl_tensor as *const DLTensor, 0)
+            (Producer::Legacy(m), &(*m).dl_tensor as *const DLTensor)
         }
     };
     // SAFETY: the producer keeps the DLTensor alive until its deleter runs.
-    let result = view(unsafe { &*t }, flags);
+    let result = view(unsafe { &*t });
     // Consumed either way: the storage calls the deleter when its last view goes, or, on an error,
     // `producer` is dropped here and calls it now.
     // SAFETY: renaming a valid capsule.
@@ -297,8 +295,8 @@ pub fn from_dlpack(capsule: &Bound<'_, PyAny>) -> PyResult<PyTensor> {
 
 /// The layout, dtype, first element and byte extent of a producer's CPU tensor (a null pointer
 /// for an empty one).
-fn view(dl: &DLTensor, flags: u64) -> PyResult<(Layout, DType, *mut u8, usize)> {
-    let _ = flags & FLAG_READ_ONLY; // (read-only memory is viewed writable, as PyTorch views it)
+/// (A producer's read-only flag is not enforced: the memory is viewed writable, as PyTorch views it.)
+fn view(dl: &DLTensor) -> PyResult<(Layout, DType, *mut u8, usize)> {
     if dl.device.device_type != DEVICE_CPU {
         return Err(PyBufferError::new_err(format!(
             "from_dlpack: the tensor is on DLPack device type {} (rustorch reads CPU memory, type 1); move it to the CPU first",
