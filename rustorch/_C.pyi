@@ -18,9 +18,10 @@ __all__ = [
     "nan_to_num", "reduce", "extremum", "to_dtype", "copy_", "fill_", "empty", "full", "arange", "linspace",
     "eye", "from_buffer", "result_type", "promote_types", "can_cast", "set_default_dtype", "get_default_dtype",
     "cpu_memory_stats", "cpu_empty_cache", "op_names", "to_device", "wgpu_status", "wgpu_synchronize",
-    "wgpu_memory_stats", "wgpu_reset_peak_memory_stats", "wgpu_empty_cache", "wgpu_info", "wgpu_ops",
+    "wgpu_memory_stats", "wgpu_counters", "wgpu_has_context",
+    "wgpu_reset_peak_memory_stats", "wgpu_empty_cache", "wgpu_info", "wgpu_ops",
     "uniform_", "normal_", "randint_", "randperm", "manual_seed", "bmm", "conv_forward", "conv_backward_input",
-    "conv_backward_weight", "gather", "scatter_", "nonzero", "cumulative", "sort", "topk", "kthvalue",
+    "conv_backward_weight", "gather", "check_range", "scatter_", "nonzero", "cumulative", "sort", "topk", "kthvalue",
     "searchsorted", "optimizer_step", "to_dlpack", "from_dlpack",
 ]
 
@@ -156,6 +157,8 @@ def wgpu_status() -> tuple[bool, str]: ...  # (available, adapter name or the re
 def wgpu_synchronize() -> None: ...
 def wgpu_memory_stats() -> tuple[int, int, int]: ...  # (bytes in live tensors, peak, bytes cached)
 def wgpu_reset_peak_memory_stats() -> None: ...
+def wgpu_counters() -> tuple[int, int, int]: ...  # (dispatches recorded, submits, host waits)
+def wgpu_has_context() -> bool: ...
 def wgpu_empty_cache() -> None: ...
 def wgpu_info() -> list[tuple[str, str]]: ...
 def wgpu_ops() -> tuple[_KernelList, _KernelList]: ...  # (unary, binary)
@@ -176,6 +179,7 @@ def conv_backward_weight(
     gy: TensorImpl, x: TensorImpl, g: _Geom, groups: int, w_shape: Sequence[int]
 ) -> TensorImpl | None: ...
 def gather(x: TensorImpl, dim: int, index: TensorImpl) -> TensorImpl: ...
+def check_range(index: TensorImpl, low: int, high: int, op: str, exc: str, message: str) -> None: ...
 def scatter_(
     out: TensorImpl, dim: int, index: TensorImpl, src: _Operand, reduce: str = "none", include_self: bool = True
 ) -> None: ...

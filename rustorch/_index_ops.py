@@ -3,13 +3,13 @@ scatter, nonzero/argwhere, where(condition).
 
 Three native kernels carry them all (``_C.gather``, ``_C.scatter_``, ``_C.nonzero``, each on cpu and
 wgpu); the rest are views of the index (a 1-D index expanded with stride 0 to a gather/scatter
-index) and masks turned into positions. Index bounds are checked before a kernel runs, with the
-exception type and words PyTorch uses for each op."""
+index) and masks turned into positions. Index bounds are checked with the exception type and words
+PyTorch uses for each op: before a kernel runs on the CPU; on wgpu, without waiting, at the next
+synchronisation point (``_C.check_range``; kernels skip an index outside its dimension meanwhile)."""
 
 from __future__ import annotations
 
 import builtins
-import contextlib
 import os
 import sys
 import warnings
@@ -59,25 +59,15 @@ def _check_index(index, fn):
     raise exc(msg.replace("{T}", TORCH_NAME[index.dtype.name]))
 
 
-def _bounds(index, size):
-    """(min, max) of an index tensor, read back (one synchronisation on a device)."""
-    if index.numel() == 0:
-        return 0, -1
-    return builtins.int(index.amin().item()), builtins.int(index.amax().item())
+def _check_range(index, low, high, fn, exc, message):
+    """Every value of ``index`` in ``[low, high)``, else ``exc`` ("index" or "runtime") with ``message``,
+    its ``{}`` the smallest value below or else the largest above. Raised here on the CPU; on a device at
+    the next synchronisation point (no read-back stalls the queue here), as CUDA's device-side asserts."""
+    _C.check_range(index._c, low, high, fn, exc, message)
 
 
 def _size(t, d):
     return t.shape[d] if t.dim() else 1
-
-
-@contextlib.contextmanager
-def _bounds_as_runtime_error():
-    """The kernels check index bounds themselves (one min/max pass, one read-back on a device) and
-    raise IndexError; gather and scatter word it the same but raise RuntimeError, as PyTorch does."""
-    try:
-        yield
-    except IndexError as e:
-        raise RuntimeError(str(e)) from None
 
 
 def gather(input: Tensor, dim: _int, index: Tensor, *, sparse_grad: _bool = False, out: Tensor | None = None) -> Tensor:
@@ -90,8 +80,7 @@ def gather(input: Tensor, dim: _int, index: Tensor, *, sparse_grad: _bool = Fals
     """
     index = _check_index(index, "gather")
     d = _wrap_dim(dim, input.dim())
-    with _bounds_as_runtime_error():
-        r = _wrap(_C.gather(input._c, d, index._c))
+    r = _wrap(_C.gather(input._c, d, index._c))
     return r if out is None else out.copy_(r)
 
 
@@ -103,8 +92,7 @@ def _scatter_into(self, dim, index, src, reduce, include_self, fn):
         kernel = "scatter_gather_tensor_cpu_reduce_mean" if index.numel() else "div_floor_cpu"
         raise NotImplementedError(f"\"{kernel}\" not implemented for 'Bool'")
     value = src._c if isinstance(src, Tensor) else src
-    with _bounds_as_runtime_error():
-        _C.scatter_(self._c, d, index._c, value, reduce, include_self)
+    _C.scatter_(self._c, d, index._c, value, reduce, include_self)
     return self
 
 
@@ -257,9 +245,7 @@ def index_select(input: Tensor, dim: _int, index: Tensor, *, out: Tensor | None 
     """
     d = _wrap_dim(dim, input.dim())
     index = _check_index(_vector_index(index, "index_select"), "index_select")
-    lo, hi = _bounds(index, _size(input, d))
-    if lo < 0 or hi >= _size(input, d):
-        raise IndexError("index out of range in self")
+    _check_range(index, 0, _size(input, d), "index_select", "index", "index out of range in self")
     if input.dim() == 0:
         r = input.clone() if index.numel() else input.reshape(1)[0:0]
         return r if out is None else out.copy_(r)
@@ -276,16 +262,14 @@ def _index_write(self, dim, index, source, reduce, fn, alpha=1):
     else:
         index = _check_index_put(self, d, index, source, fn)
     n = _size(self, d)
-    lo, hi = _bounds(index, n)
-    low = -n if fn == "index_fill" else 0  # index_fill alone counts negative indices from the end
-    if lo < low or hi >= n:
-        bad = lo if lo < low else hi
-        msg = f"index {bad} is out of bounds for dimension {d} with size {n}"
-        if fn == "index_add":
-            raise RuntimeError(msg)
-        raise IndexError(f"index_copy_(): {msg}" if fn == "index_copy" else msg)
-    if lo < 0:
+    msg = f"index {{}} is out of bounds for dimension {d} with size {n}"
+    if fn == "index_fill":  # index_fill alone counts negative indices from the end
+        _check_range(index, -n, n, "index_fill_", "index", msg)
         index = index + (index < 0).to(int64) * n
+    elif fn == "index_add":
+        _check_range(index, 0, n, "index_add_", "runtime", msg)
+    else:
+        _check_range(index, 0, n, "index_copy_", "index", f"index_copy_(): {msg}")
     if isinstance(source, Tensor):
         shape = list(source.shape)
         if alpha != 1:  # alpha in self's dtype, as PyTorch's kernel takes it
@@ -351,13 +335,9 @@ def take(input: Tensor, index: Tensor) -> Tensor:
     """
     index = _check_index(index, "take")
     n = input.numel()
-    lo, hi = _bounds(index, n)
-    if lo < -n or hi >= n:
-        bad = lo if lo < -n else hi
-        raise IndexError(f"out of range: tried to access index {bad} on a tensor of {n} elements.")
+    _check_range(index, -n, n, "take", "index", f"out of range: tried to access index {{}} on a tensor of {n} elements.")
     flat = index.reshape(-1)
-    if lo < 0:
-        flat = flat + (flat < 0).to(int64) * n
+    flat = flat + (flat < 0).to(int64) * n
     return _wrap(_C.gather(input.reshape(-1)._c, 0, flat._c)).view(index.shape)
 
 

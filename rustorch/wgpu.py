@@ -14,14 +14,26 @@ if TYPE_CHECKING:
     from ._typing import DeviceLike
 
 
+_status: tuple[bool, str] | None = None
+
+
+def _wgpu_status() -> tuple[bool, str]:
+    """(available, adapter name or why not): settled once per process (the engine opens the adapter
+    at most once), so asked once: device resolution calls this for every op given a device."""
+    global _status
+    if _status is None:
+        _status = _C.wgpu_status()
+    return _status
+
+
 def is_available() -> bool:
     """True when a WebGPU adapter could be opened (see ``unavailable_reason()`` when not)."""
-    return _C.wgpu_status()[0]
+    return _wgpu_status()[0]
 
 
 def unavailable_reason() -> str | None:
     """Why no adapter could be used (None when one is available)."""
-    ok, text = _C.wgpu_status()
+    ok, text = _wgpu_status()
     return None if ok else text
 
 
@@ -32,7 +44,7 @@ def device_count() -> int:
 
 def get_device_name(device: DeviceLike | None = None) -> str:
     """The adapter's name, e.g. ``'llvmpipe (LLVM 15.0.6, 256 bits)'``."""
-    ok, text = _C.wgpu_status()
+    ok, text = _wgpu_status()
     if not ok:
         raise RuntimeError(f"the wgpu device is not available: {text}")
     return text
@@ -46,6 +58,14 @@ def get_device_properties(device: DeviceLike | None = None) -> dict[str, str]:
 def synchronize(device: DeviceLike | None = None) -> None:
     """Waits until all queued work on the device is done."""
     _C.wgpu_synchronize()
+
+
+def counters() -> dict[str, int]:
+    """Work counted since the device was opened: ``dispatches`` (kernels recorded), ``submits``
+    (command buffers handed to the queue) and ``waits`` (times the host waited for the device: reads
+    back and ``synchronize()``). A training step that only records work adds no wait."""
+    dispatches, submits, waits = _C.wgpu_counters()
+    return {"dispatches": dispatches, "submits": submits, "waits": waits}
 
 
 def memory_allocated(device: DeviceLike | None = None) -> int:

@@ -5,6 +5,7 @@ result with the CPU result of the same op on the same inputs.
 The CPU is the reference: every wgpu result must have the CPU result's dtype and shape, live on
 the wgpu device, and hold the same values (exactly for integers and bool, within TOL for floats).
 An op that raises on the CPU must raise the same exception, with the same message, on wgpu."""
+import contextlib
 import os
 import re
 import zlib
@@ -33,6 +34,22 @@ def require():
             pytest.fail(f"RUSTORCH_REQUIRE_WGPU=1 but no wgpu adapter: {reason}")
         pytest.skip(f"no wgpu adapter: {reason}")
     return torch.wgpu.get_device_properties()
+
+
+def deferred(device, op, msg):
+    """An index error's message as ``device`` words it: wgpu raises it at the next synchronisation
+    point, led by the op's name (unless the message already starts with it)."""
+    return msg if device != "wgpu" or msg.startswith(op) else f"{op}(): {msg}"
+
+
+@contextlib.contextmanager
+def raises_by_sync(device, exc, **kw):
+    """``pytest.raises`` whose block ends with a synchronisation point on wgpu, where a failed index
+    check is raised (as CUDA's device-side asserts are)."""
+    with pytest.raises(exc, **kw) as e:
+        yield e
+        if device == "wgpu" and not IS_REFERENCE:
+            torch.wgpu.synchronize()
 
 
 def seed(*parts):

@@ -6,7 +6,7 @@ import pytest
 
 from _backend import torch
 from _util import to_np, to_tensor
-from _wgpu import require
+from _wgpu import deferred, raises_by_sync, require
 
 DEVICES = ["cpu", "wgpu"]
 
@@ -146,29 +146,31 @@ def test_index_errors(device):
     _dev(device)
     x = torch.arange(6).view(2, 3).to(device)
 
-    def err(fn, exc, msg):
-        with pytest.raises(exc) as e:
+    def err(fn, exc, msg, op=None):
+        """``op``: an index check, raised at the next synchronisation point on wgpu (naming it)."""
+        with raises_by_sync(device, exc) as e:
             fn()
-        assert str(e.value) == msg
+        assert str(e.value) == (deferred(device, op, msg) if op else msg)
 
     err(lambda: torch.gather(x, 0, _idx([[2]], device)), RuntimeError,
-        "index 2 is out of bounds for dimension 0 with size 2")
+        "index 2 is out of bounds for dimension 0 with size 2", "gather")
     err(lambda: torch.gather(x, 0, _idx([[-1]], device)), RuntimeError,
-        "index -1 is out of bounds for dimension 0 with size 2")
-    err(lambda: torch.index_select(x, 0, _idx([2], device)), IndexError, "index out of range in self")
+        "index -1 is out of bounds for dimension 0 with size 2", "gather")
+    err(lambda: torch.index_select(x, 0, _idx([2], device)), IndexError, "index out of range in self", "index_select")
     err(lambda: torch.index_select(x, 0, torch.tensor([0.0]).to(device)), RuntimeError,
         "index_select(): Expected dtype int32 or int64 for index")
     err(lambda: x.scatter(0, _idx([[5]], device), 1), RuntimeError,
-        "index 5 is out of bounds for dimension 0 with size 2")
+        "index 5 is out of bounds for dimension 0 with size 2", "scatter")
     err(lambda: torch.take(x, _idx([6], device)), IndexError,
-        "out of range: tried to access index 6 on a tensor of 6 elements.")
+        "out of range: tried to access index 6 on a tensor of 6 elements.", "take")
     err(lambda: x.masked_fill(torch.tensor([1, 0, 1]).to(device), 0), RuntimeError,
         "masked_fill_ only supports boolean masks, but got mask with dtype long int")
     err(lambda: x.index_add(0, _idx([3], device), torch.ones(1, 3, dtype=torch.int64).to(device)), RuntimeError,
-        "index 3 is out of bounds for dimension 0 with size 2")
+        "index 3 is out of bounds for dimension 0 with size 2", "index_add_")
     err(lambda: x.index_copy(0, _idx([3], device), torch.ones(1, 3, dtype=torch.int64).to(device)), IndexError,
-        "index_copy_(): index 3 is out of bounds for dimension 0 with size 2")
-    err(lambda: x.index_fill(0, _idx([2], device), 1), IndexError, "index 2 is out of bounds for dimension 0 with size 2")
+        "index_copy_(): index 3 is out of bounds for dimension 0 with size 2", "index_copy_")
+    err(lambda: x.index_fill(0, _idx([2], device), 1), IndexError, "index 2 is out of bounds for dimension 0 with size 2",
+        "index_fill_")
     assert x.index_fill(0, _idx([-1], device), 7).cpu().tolist() == [[0, 1, 2], [7, 7, 7]]
 
 

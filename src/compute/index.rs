@@ -73,23 +73,25 @@ fn check_index_dtype(op: &str, index: &Tensor) -> Result<()> {
     Ok(())
 }
 
-/// Every index value in `[0, size)`, or PyTorch's IndexError for one that is not.
-fn check_bounds(index: &Tensor, dim: usize, size: usize) -> Result<()> {
+/// Every value of the int64 `index` in `[low, high)`; otherwise `error(value)` for the smallest
+/// value below the range, else the largest above it. Raised here on the CPU; on wgpu at the next
+/// synchronisation point, naming `op` (`wgpu/checks.rs`), as CUDA's device-side asserts are.
+pub fn check_range(index: &Tensor, low: i64, high: i64, op: &str, error: crate::wgpu::checks::MakeError) -> Result<()> {
     if index.numel() == 0 {
         return Ok(());
     }
-    let (lo, hi) = match index.device() {
-        Device::Cpu => cpu::index::index_range(index)?,
-        Device::Wgpu(_) => crate::wgpu::index::index_range(index)?,
-    };
-    // A negative index is named first, then the largest (as the Python layer always has).
-    if lo < 0 {
-        return Err(cpu::index::out_of_bounds(lo, dim, size));
+    match index.device() {
+        Device::Cpu => {
+            let (lo, hi) = cpu::index::index_range(index)?;
+            crate::wgpu::checks::outside(lo, hi, low, high).map_or(Ok(()), |v| Err(error(v)))
+        }
+        Device::Wgpu(_) => crate::wgpu::checks::check_range(index, low, high, op, error),
     }
-    if hi >= size as i64 {
-        return Err(cpu::index::out_of_bounds(hi, dim, size));
-    }
-    Ok(())
+}
+
+/// Every index value in `[0, size)`, or gather's and scatter's error naming a negative value first.
+fn check_bounds(index: &Tensor, dim: usize, size: usize, op: &str) -> Result<()> {
+    check_range(index, 0, size as i64, op, Box::new(move |v| cpu::index::out_of_bounds(v, dim, size)))
 }
 
 /// `torch.gather(x, dim, index)`: `out[p] = x[p with coordinate index[p] along dim]`.
@@ -112,7 +114,7 @@ pub fn gather(x: &Tensor, dim: i64, index: &Tensor) -> Result<Tensor> {
             )));
         }
     }
-    check_bounds(index, dim, size_at(x, dim))?;
+    check_bounds(index, dim, size_at(x, dim), "gather")?;
     let (x1, i1) = (at_least_1d(x)?, at_least_1d(index)?);
     let out = Tensor::empty(i1.shape(), x.dtype, device)?;
     match device {
@@ -173,7 +175,7 @@ pub fn scatter_(out: &Tensor, dim: i64, index: &Tensor, src: Arg, reduce: Scatte
             "unsupported operation: more than one element of the written-to tensor refers to a single memory location. Please clone() the tensor before performing the operation.",
         ));
     }
-    check_bounds(index, dim, size_at(out, dim))?;
+    check_bounds(index, dim, size_at(out, dim), op)?;
     let (o1, i1) = (at_least_1d(out)?, at_least_1d(index)?);
     // Inputs that share out's memory are read from a copy (the writes must not change them).
     let own = |t: &Tensor| if t.same_storage(out) { t.clone_contiguous() } else { Ok(t.clone()) };
@@ -213,7 +215,7 @@ mod tests {
         assert_eq!(gather(&x, 0, &bad).unwrap_err().to_string(), "index 5 is out of bounds for dimension 0 with size 3");
         let neg = Tensor::from_slice(&[-1i64], &[1]).unwrap();
         let e = scatter_(&x, 0, &neg, Arg::S(Scalar::Int(1)), ScatterReduce::None, true).unwrap_err();
-        assert!(matches!(e, Error::Index(_)));
+        assert!(matches!(e, Error::Runtime(_)));
         assert_eq!(x.to_vec::<f32>().unwrap(), vec![1., 2., 3.]);
         let i32_index = Tensor::from_slice(&[0i32], &[1]).unwrap();
         assert_eq!(gather(&x, 0, &i32_index).unwrap_err().to_string(), "gather(): Expected dtype int64 for index");

@@ -324,9 +324,10 @@ fn nonzero_typed<T: Element>(x: &Tensor) -> Result<Tensor> {
     Ok(out)
 }
 
-/// The error for an index outside `[0, size)` along `dim`, worded as PyTorch.
+/// The error for an index outside `[0, size)` along `dim`, worded as PyTorch's gather and scatter
+/// word it (a RuntimeError, where the index ops built on them raise IndexError themselves).
 pub fn out_of_bounds(value: i64, dim: usize, size: usize) -> Error {
-    Error::Index(format!("index {value} is out of bounds for dimension {dim} with size {size}"))
+    Error::Runtime(format!("index {value} is out of bounds for dimension {dim} with size {size}"))
 }
 
 #[cfg(test)]

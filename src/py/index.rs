@@ -1,4 +1,5 @@
-//! The index family of `rustorch._C`: gather, scatter (assignment and reductions) and nonzero;
+//! The index family of `rustorch._C`: gather, scatter (assignment and reductions), nonzero
+//! and the index range check;
 //! the public functions (gather, scatter, scatter_add, scatter_reduce, index_select, nonzero,
 //! ...) are built on these three in the Python package.
 
@@ -33,6 +34,22 @@ pub fn scatter_(
     let src = Val::new(src)?;
     let arg = src.arg();
     run(py, index.numel(), || index::scatter_(out, dim, index, arg, op, include_self))
+}
+
+/// Every value of the int64 `index` in `[low, high)`, else `exc` ("index": IndexError, "runtime":
+/// RuntimeError) with `message`, its `{}` replaced by the smallest value below the range or else
+/// the largest above it. Raised now on the CPU; on wgpu at the next synchronisation point, the
+/// message led by `op` (device-side, as CUDA's asserts).
+#[pyfunction]
+pub fn check_range(py: Python<'_>, index: &Bound<'_, PyTensor>, low: i64, high: i64, op: &str, exc: &str, message: String) -> PyResult<()> {
+    let index = &index.get().t;
+    let make: fn(String) -> crate::error::Error = match exc {
+        "index" => crate::error::Error::Index,
+        "runtime" => crate::error::Error::Runtime,
+        other => return Err(pyo3::exceptions::PyValueError::new_err(format!("check_range: unknown exception kind {other:?}"))),
+    };
+    let error = Box::new(move |v: i64| make(message.replace("{}", &v.to_string())));
+    run(py, index.numel(), || index::check_range(index, low, high, op, error))
 }
 
 /// The coordinates of x's non-zero elements in row-major order, [n, ndim] int64.

@@ -232,7 +232,19 @@ pub fn wgpu_status(py: Python<'_>) -> (bool, String) {
 
 #[pyfunction]
 pub fn wgpu_synchronize(py: Python<'_>) -> PyResult<()> {
-    run(py, NOGIL_ALWAYS, || crate::wgpu::context()?.synchronize())
+    run(py, NOGIL_ALWAYS, || crate::wgpu::context()?.synchronize_checked())
+}
+
+/// Whether the wgpu context has been made (asking does not make it).
+#[pyfunction]
+pub fn wgpu_has_context() -> bool {
+    crate::wgpu::created()
+}
+
+/// (dispatches recorded, submits, host waits for the device) since the context was made.
+#[pyfunction]
+pub fn wgpu_counters() -> PyResult<(u64, u64, u64)> {
+    Ok(crate::wgpu::context()?.counts())
 }
 
 /// (bytes held by live device tensors, peak, bytes cached for reuse).

@@ -19,6 +19,10 @@ pub struct Context {
     pub(crate) staging: Mutex<std::collections::HashMap<usize, Vec<wgpu::Buffer>>>,
     /// Compiled pipelines by (family, op, dtype) key.
     pub(crate) pipelines: Mutex<std::collections::HashMap<String, Arc<wgpu::ComputePipeline>>>,
+    /// Work counted since start: (dispatches recorded, submits, host waits for the device).
+    pub(crate) counters: [std::sync::atomic::AtomicU64; 3],
+    /// Index checks not yet read back (see `checks.rs`).
+    pub(crate) checks: Mutex<super::checks::Checks>,
     /// Workgroup shapes for this adapter (see `template::Tuning`).
     pub tuning: super::template::Tuning,
 }
@@ -36,6 +40,11 @@ pub fn context() -> Result<Arc<Context>> {
         .get_or_init(init_guarded)
         .clone()
         .map_err(|reason| Error::runtime(format!("the wgpu device is not available: {reason}")))
+}
+
+/// Whether the context exists already (asking does not create it).
+pub fn created() -> bool {
+    matches!(cell().get(), Some(Ok(_)))
 }
 
 /// The adapter's name, or why no adapter could be used.
@@ -135,10 +144,30 @@ fn init() -> Init {
         pipelines: Mutex::new(Default::default()),
         tuning,
         staging: Mutex::new(Default::default()),
+        checks: Mutex::new(Default::default()),
+        counters: Default::default(),
     }))
 }
 
+/// What `Context::counters` counts.
+#[derive(Clone, Copy)]
+pub enum Counter {
+    Dispatches = 0,
+    Submits = 1,
+    Waits = 2,
+}
+
 impl Context {
+    pub(crate) fn count(&self, c: Counter) {
+        self.counters[c as usize].fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// (dispatches recorded, submits, host waits) since the context was made.
+    pub fn counts(&self) -> (u64, u64, u64) {
+        let get = |c: Counter| self.counters[c as usize].load(std::sync::atomic::Ordering::Relaxed);
+        (get(Counter::Dispatches), get(Counter::Submits), get(Counter::Waits))
+    }
+
     pub fn name(&self) -> String {
         self.info.name.clone()
     }
@@ -157,9 +186,16 @@ impl Context {
         Err(Error::runtime(format!("wgpu error: {msg}")))
     }
 
+    /// Submits pending work, waits for all of it, and raises a failed index check (`checks.rs`).
+    pub fn synchronize_checked(&self) -> Result<()> {
+        self.synchronize()?;
+        super::checks::resolve(self)
+    }
+
     /// Submits pending work and waits for all of it.
     pub fn synchronize(&self) -> Result<()> {
         self.flush()?;
+        self.count(Counter::Waits);
         self.device
             .poll(wgpu::PollType::wait_indefinitely())
             .map_err(|e| Error::runtime(format!("wgpu: waiting for the device failed: {e}")))?;

@@ -41,6 +41,7 @@ fn kernels_match_the_cpu() {
     let nz = nonzero(&xg).unwrap();
     assert_eq!(cpu(&nz).to_vec::<i64>().unwrap(), nonzero(&x).unwrap().to_vec::<i64>().unwrap());
     let bad = to_device(&Tensor::from_slice(&[3i64], &[1, 1, 1]).unwrap(), dev).unwrap();
+    super::checks::check_at_the_call();
     let e = gather(&xg, 1, &bad).unwrap_err().to_string();
     assert_eq!(e, "index 3 is out of bounds for dimension 1 with size 3");
 }

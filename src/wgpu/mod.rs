@@ -3,6 +3,7 @@
 //! host<->device transfers. Kernels arrive op family by op family; until an op has
 //! one, it raises NotImplementedError on this device (never a silent CPU fallback).
 
+pub mod checks;
 pub mod context;
 pub mod dtypes;
 pub mod index;
@@ -38,5 +39,5 @@ pub mod template;
 mod test_support;
 pub mod transfer;
 
-pub use context::{context, status, Context};
+pub use context::{context, created, status, Context};
 pub use pool::WgpuBuffer;

@@ -88,6 +88,7 @@ impl Context {
                 pass.dispatch_workgroups(groups.0, groups.1, 1);
             }
             p.dispatches += 1;
+            self.count(super::context::Counter::Dispatches);
             p.dispatches >= MAX_PENDING
         };
         if full {
@@ -123,6 +124,7 @@ impl Context {
                     self.queue.write_buffer(arena, 0, &params);
                 }
                 self.queue.submit([enc.finish()]);
+                self.count(super::context::Counter::Submits);
             }
         }
         self.check_errors()

@@ -42,8 +42,20 @@ pub fn upload(t: &Tensor) -> Result<Tensor> {
     Tensor::from_storage(Arc::new(storage), Layout::contiguous(c.shape()), c.dtype)
 }
 
-/// A contiguous CPU copy of a device tensor (any view of its storage).
+/// A contiguous CPU copy of a device tensor (any view of its storage). A synchronisation point:
+/// index checks pending on the device raise here (`checks.rs`).
 pub fn download(t: &Tensor) -> Result<Tensor> {
+    if t.numel() == 0 {
+        return Tensor::empty(t.shape(), t.dtype, Device::Cpu);
+    }
+    if let Some(wb) = t.storage().wgpu_buffer() {
+        super::checks::resolve(wb.context())?;
+    }
+    read_back(t)
+}
+
+/// `download` without resolving the pending index checks (which read their own slots with it).
+pub(crate) fn read_back(t: &Tensor) -> Result<Tensor> {
     if t.numel() == 0 {
         return Tensor::empty(t.shape(), t.dtype, Device::Cpu);
     }

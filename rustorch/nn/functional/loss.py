@@ -13,7 +13,7 @@ import warnings
 
 import rustorch as R
 
-from ... import _dtype
+from ... import _C, _dtype
 from ..._tensor import Tensor
 from ...autograd.record import recorded
 from .activation import log_softmax
@@ -423,6 +423,8 @@ def _nll(input, target, weight, ignore_index, reduction, fn="nll_loss_forward"):
     valid = t != ignore_index
     safe = t.masked_fill(valid.logical_not(), 0)
     node = _nll_node if input.dim() <= 2 else _nll2d_node
+    if x.device.type != "cpu":  # checked on the device, raised at the next synchronisation point
+        _C.check_range(safe._c, 0, classes, "nll_loss", "index", "Target {} is out of bounds.")
     try:
         if weight is None:
             wt = valid.to(x.dtype)
