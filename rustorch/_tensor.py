@@ -76,31 +76,10 @@ def _dims(args, fn="size", arg="size"):
     return out
 
 
-def _layout_like(t):
-    """(shape, dim order) to allocate a tensor with ``t``'s strides when ``t`` is a
-    dense permutation of a contiguous tensor (PyTorch's preserve_format), else None."""
-    shape, strides = t._c.shape, t._c.strides
-    if t._c.is_contiguous():
-        return None
-    order = sorted(range(len(shape)), key=lambda d: -strides[d])
-    expected = 1
-    for d in reversed(order):
-        if shape[d] != 1 and strides[d] != expected:
-            return None
-        expected *= shape[d]
-    return [shape[d] for d in order], order
-
-
 def _empty_like(t, dtype_name, device=None):
-    """An uninitialised tensor shaped like ``t`` with the same strides where ``t`` is dense,
-    on ``device`` (a native name; default: ``t``'s)."""
-    lay = _layout_like(t)
-    device = device or t._c.device
-    if lay is None:
-        return _wrap(_C.empty(list(t._c.shape), dtype_name, device))
-    shape, order = lay
-    inverse = [order.index(d) for d in range(len(order))]
-    return _wrap(_C.empty(shape, dtype_name, device).permute(inverse))
+    """An uninitialised tensor laid out as PyTorch's ``empty_like(t)`` (preserve_format): ``t``'s strides
+    where ``t`` is dense, else dense in ``t``'s dim order; on ``device`` (a native name; default: ``t``'s)."""
+    return _wrap(_C.empty_like(t._c, dtype_name, device))
 
 
 class _ArrayView:
@@ -299,12 +278,7 @@ class Tensor:
         d = _dtype.resolve(dtype, t.dtype)
         if d is t.dtype:
             return t.clone() if copy else t
-        self = t
-        if _layout_like(self) is not None:  # keep a permuted layout, as PyTorch does
-            out = _empty_like(self, d.name)
-            _C.copy_(out._c, self._c)
-            return out
-        return _wrap(_C.to_dtype(self._c, d.name))
+        return _wrap(_C.to_dtype(t._c, d.name))  # laid out as t, as PyTorch's preserve_format
 
     def type(self, dtype=None):
         if dtype is None:
@@ -529,14 +503,9 @@ class Tensor:
         return _wrap(self._c.contiguous())
 
     def clone(self, *, memory_format=None):
-        """A copy with its own memory (strides kept where the tensor is dense, as PyTorch's preserve_format)."""
-        c = self._c
-        if _layout_like(self) is None:
-            return _wrap(c.clone())
-        # A dense permutation of a contiguous tensor covers one run of its storage: a flat copy of the run
-        # (a memcpy) viewed with the same strides (a strided element-by-element copy is several times slower).
-        flat = c.as_strided([c.numel()], [1], c.offset).clone()
-        return _wrap(flat.as_strided(list(c.shape), list(c.strides), 0))
+        """A copy with its own memory, laid out as PyTorch's preserve_format: the strides where the tensor is
+        dense, else dense in its dim order."""
+        return _wrap(self._c.clone_preserve())
 
     def detach(self):
         return _wrap(self._c.as_strided(list(self._c.shape), list(self._c.strides), self._c.offset))

@@ -112,6 +112,85 @@ pub fn infer_shape(sizes: &[i64], numel: usize) -> Result<Vec<usize>> {
     Ok(out)
 }
 
+/// The layout PyTorch's TensorIterator gives a new elementwise result of `shape` (dense, offset 0),
+/// from the operands in order (`None`: a Python number): contiguous when they all are; their common
+/// strides when they all have `shape`, are dense and share strides (channels-last included); else
+/// dense in the operands' memory order, the first operand with distinct non-zero strides for two
+/// dims deciding their order. So `x.t() + 1` is laid out as `x.t()`, and a loop over it is linear.
+pub fn result_layout(shape: &[usize], operands: &[Option<&Layout>]) -> Layout {
+    let n = shape.len();
+    if n <= 1 {
+        return Layout::contiguous(shape);
+    }
+    let full: Option<Vec<&Layout>> = operands.iter().map(|o| o.filter(|l| l.shape[..] == *shape)).collect();
+    if let Some(full) = full.filter(|f| !f.is_empty()) {
+        if full.iter().all(|l| l.is_contiguous()) {
+            return Layout::contiguous(shape);
+        }
+        if full.iter().all(|l| l.is_channels_last()) {
+            return Layout::channels_last(shape);
+        }
+        if full.iter().all(|l| l.is_dense() && l.strides == full[0].strides) {
+            return Layout { shape: shape.into(), strides: full[0].strides.clone(), offset: 0 };
+        }
+    }
+    // Each operand's strides at `shape`: 0 where it broadcasts.
+    let strides: Vec<Strides> = operands
+        .iter()
+        .flatten()
+        .map(|l| {
+            let lead = n - l.ndim().min(n);
+            (0..n)
+                .map(|i| match i.checked_sub(lead) {
+                    Some(j) if !(l.shape[j] == 1 && shape[i] != 1) => l.strides[j],
+                    _ => 0,
+                })
+                .collect()
+        })
+        .collect();
+    // 1: dim0 goes after dim1 in memory; -1: before; 0: no operand says (TensorIterator's should_swap).
+    let order = |d0: usize, d1: usize| -> i32 {
+        for st in &strides {
+            let (s0, s1) = (st[d0], st[d1]);
+            if s0 == 0 || s1 == 0 {
+                continue;
+            }
+            if s0 != s1 {
+                return if s0 < s1 { -1 } else { 1 };
+            }
+            if shape[d0] > shape[d1] {
+                return 1;
+            }
+        }
+        0
+    };
+    // perm[0] the fastest-moving dim; an insertion sort that leaves undecided pairs in place.
+    let mut perm: Dims = (0..n).rev().collect();
+    for i in 1..n {
+        let mut d1 = i;
+        for d0 in (0..i).rev() {
+            match order(perm[d0], perm[d1]) {
+                c if c > 0 => {
+                    perm.swap(d0, d1);
+                    d1 = d0;
+                }
+                c if c < 0 => break,
+                _ => {}
+            }
+        }
+    }
+    if perm.iter().rev().copied().eq(0..n) {
+        return Layout::contiguous(shape);
+    }
+    let mut out: Strides = smallvec::smallvec![0isize; n];
+    let mut acc = 1isize;
+    for &d in &perm {
+        out[d] = acc;
+        acc *= shape[d] as isize;
+    }
+    Layout { shape: shape.into(), strides: out, offset: 0 }
+}
+
 impl Layout {
     pub fn contiguous(shape: &[usize]) -> Layout {
         Layout { shape: shape.into(), strides: contiguous_strides(shape), offset: 0 }
@@ -142,6 +221,54 @@ impl Layout {
         true
     }
 
+    /// PyTorch's channels-last contiguity (4-D: C fastest, then W, H, N; size-1 dims ignored).
+    pub fn is_channels_last(&self) -> bool {
+        if self.ndim() != 4 {
+            return false;
+        }
+        let mut expected: isize = 1;
+        for d in [1, 3, 2, 0] {
+            if self.shape[d] != 1 {
+                if self.strides[d] != expected {
+                    return false;
+                }
+                expected *= self.shape[d] as isize;
+            }
+        }
+        true
+    }
+
+    /// The dense channels-last layout of a 4-D shape.
+    pub fn channels_last(shape: &[usize]) -> Layout {
+        let mut strides: Strides = smallvec::smallvec![0isize; 4];
+        strides[1] = 1;
+        strides[3] = shape[1] as isize;
+        strides[2] = strides[3] * shape[3] as isize;
+        strides[0] = strides[2] * shape[2] as isize;
+        Layout { shape: shape.into(), strides, offset: 0 }
+    }
+
+    /// PyTorch's is_non_overlapping_and_dense: the elements fill `numel` consecutive slots, in some
+    /// order of the dims (size-1 dims ignored).
+    pub fn is_dense(&self) -> bool {
+        if self.is_contiguous() {
+            return true; // empty tensors included, as PyTorch has it
+        }
+        if self.ndim() == 1 {
+            return self.shape[0] < 2 || self.strides[0] == 1;
+        }
+        let mut dims: Dims = (0..self.ndim()).filter(|&d| self.shape[d] >= 2).collect();
+        dims.sort_by_key(|&d| self.strides[d]);
+        let mut expected: isize = 1;
+        for d in dims {
+            if self.strides[d] != expected {
+                return false;
+            }
+            expected *= self.shape[d] as isize;
+        }
+        true
+    }
+
     /// One past the largest element offset the layout reaches (0 when empty).
     pub fn extent(&self) -> usize {
         if self.numel() == 0 {
@@ -156,7 +283,7 @@ impl Layout {
 
     /// True when no two indices address the same element (writes are well defined).
     pub fn has_internal_overlap(&self) -> bool {
-        self.shape.iter().zip(&self.strides).any(|(&s, &st)| s > 1 && st == 0)
+        self.numel() > 0 && self.shape.iter().zip(&self.strides).any(|(&s, &st)| s > 1 && st == 0)
     }
 
     pub fn expand(&self, sizes: &[i64]) -> Result<Layout> {
@@ -400,6 +527,34 @@ impl Layout {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn strided(shape: &[usize], strides: &[isize]) -> Layout {
+        Layout { shape: shape.into(), strides: strides.into(), offset: 0 }
+    }
+
+    #[test]
+    fn results_are_laid_out_as_pytorch_lays_them_out() {
+        let t = strided(&[4, 3], &[1, 4]); // a 3x4 tensor transposed
+        let c = Layout::contiguous(&[4, 3]);
+        let strides = |ops: &[Option<&Layout>], shape: &[usize]| result_layout(shape, ops).strides.to_vec();
+        assert_eq!(strides(&[Some(&t), None], &[4, 3]), vec![1, 4]);
+        assert_eq!(strides(&[Some(&t), Some(&t)], &[4, 3]), vec![1, 4]);
+        assert_eq!(strides(&[Some(&t), Some(&c)], &[4, 3]), vec![1, 4]);
+        assert_eq!(strides(&[Some(&c), Some(&t)], &[4, 3]), vec![3, 1]);
+        // A permuted, sliced 3-D view: dense in its dim order.
+        let p = strided(&[4, 2, 2], &[1, 12, 4]);
+        assert_eq!(strides(&[Some(&p)], &[4, 2, 2]), vec![1, 8, 4]);
+        // A broadcast row decides nothing; the permuted operand does.
+        let row = Layout::contiguous(&[3]);
+        assert_eq!(strides(&[Some(&row), Some(&strided(&[4, 2, 3], &[1, 12, 4]))], &[4, 2, 3]), vec![1, 12, 4]);
+        // Channels-last stays channels-last; an expanded input gives a contiguous result.
+        let cl = strided(&[2, 5, 3, 4], &[60, 1, 20, 5]);
+        assert_eq!(strides(&[Some(&cl), Some(&cl)], &[2, 5, 3, 4]), vec![60, 1, 20, 5]);
+        assert_eq!(strides(&[Some(&strided(&[3, 4], &[0, 1]))], &[3, 4]), vec![4, 1]);
+        assert!(strided(&[4, 3], &[1, 4]).is_dense() && !strided(&[4, 2], &[1, 8]).is_dense());
+        assert!(strided(&[3, 4], &[0, 1]).has_internal_overlap());
+        assert!(!strided(&[0, 4], &[0, 0]).has_internal_overlap());
+    }
 
     #[test]
     fn broadcasting() {

@@ -40,6 +40,35 @@ impl Tensor {
         Ok(Tensor { storage: Arc::new(storage), layout: Layout::contiguous(shape), dtype })
     }
 
+    /// Uninitialised tensor with a dense `layout` (offset 0, every slot used once, any dim order).
+    pub fn empty_dense(layout: Layout, dtype: DType, device: Device) -> Result<Tensor> {
+        let t = Tensor::empty(&layout.shape, dtype, device)?;
+        if layout.offset != 0 || !(layout.is_dense() || layout.numel() == 0) {
+            return Err(Error::runtime("empty_dense: the layout is not dense"));
+        }
+        Ok(Tensor { layout, ..t })
+    }
+
+    /// Uninitialised tensor laid out as PyTorch's `empty_like(t)` (preserve_format): `t`'s strides
+    /// where it is dense, else dense in `t`'s dim order.
+    pub fn empty_like(t: &Tensor, dtype: DType, device: Device) -> Result<Tensor> {
+        if t.layout.is_dense() && t.layout.strides != contiguous_strides(t.shape()) {
+            let layout = Layout { offset: 0, ..t.layout.clone() };
+            return Tensor::empty_dense(layout, dtype, device);
+        }
+        Tensor::empty_result(t.shape(), &[Some(&t.layout)], dtype, device)
+    }
+
+    /// Uninitialised result of an elementwise op of `shape` laid out as PyTorch lays it out from
+    /// these operands (`layout::result_layout`).
+    pub fn empty_result(shape: &[usize], operands: &[Option<&Layout>], dtype: DType, device: Device) -> Result<Tensor> {
+        let layout = crate::layout::result_layout(shape, operands);
+        if layout.strides == contiguous_strides(shape) {
+            return Tensor::empty(shape, dtype, device);
+        }
+        Tensor::empty_dense(layout, dtype, device)
+    }
+
     pub fn from_storage(storage: Arc<Storage>, layout: Layout, dtype: DType) -> Result<Tensor> {
         if layout.extent() * dtype.size() > storage.nbytes() {
             return Err(Error::runtime("layout exceeds its storage"));
@@ -261,7 +290,22 @@ impl Tensor {
         Ok(out)
     }
 
-    /// Contiguous strides for this shape (what `clone()` gives).
+    /// PyTorch's `clone()` (preserve_format): laid out as `empty_like` lays it out. A dense tensor
+    /// fills one run of its storage, copied flat (a memcpy; an element-by-element strided copy
+    /// is several times slower) and viewed with the same strides.
+    pub fn clone_preserve(&self) -> Result<Tensor> {
+        let l = &self.layout;
+        if l.numel() > 0 && l.is_dense() && l.strides.iter().all(|&s| s >= 0) {
+            let run = Tensor { storage: self.storage.clone(), layout: Layout { shape: [l.numel()][..].into(), strides: [1][..].into(), offset: l.offset }, dtype: self.dtype };
+            let copy = run.clone_contiguous()?;
+            return Ok(Tensor { layout: Layout { offset: 0, ..l.clone() }, ..copy });
+        }
+        let out = Tensor::empty_like(self, self.dtype, self.device())?;
+        crate::compute::cast_into(self, &out)?;
+        Ok(out)
+    }
+
+    /// Contiguous strides for this shape (what `clone_contiguous()` gives).
     pub fn contiguous_strides(&self) -> crate::layout::Strides {
         contiguous_strides(self.shape())
     }

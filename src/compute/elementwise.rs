@@ -54,7 +54,7 @@ fn unary_dtypes(op: UnaryOp, d: DType) -> Result<(DType, DType)> {
 
 pub fn unary(op: UnaryOp, x: &Tensor) -> Result<Tensor> {
     let (_, res) = unary_dtypes(op, x.dtype)?;
-    let out = Tensor::empty(x.shape(), res, x.device())?;
+    let out = Tensor::empty_result(x.shape(), &[Some(&x.layout)], res, x.device())?;
     unary_write(op, x, &out)?;
     Ok(out)
 }
@@ -139,7 +139,7 @@ pub fn binary(op: BinaryOp, a: Arg, b: Arg) -> Result<Tensor> {
     super::device_of(&[a, b])?;
     let (_, res) = binary_dtypes(op, a, b)?;
     let shape = broadcast_all(&[a, b])?;
-    let out = Tensor::empty(&shape, res, super::device_of(&[a, b])?)?;
+    let out = Tensor::empty_result(&shape, &[a.layout(), b.layout()], res, super::device_of(&[a, b])?)?;
     binary_write(op, a, b, &out)?;
     Ok(out)
 }
@@ -220,7 +220,7 @@ pub fn where_(cond: &Tensor, x: Arg, y: Arg) -> Result<Tensor> {
     }
     let res = result_type(&[x.operand(), y.operand()]);
     let shape = broadcast_all(&[Arg::T(cond), x, y])?;
-    let out = Tensor::empty(&shape, res, device)?;
+    let out = Tensor::empty_result(&shape, &[Some(&cond.layout), x.layout(), y.layout()], res, device)?;
     if device != Device::Cpu {
         let (bc, bx, by) = (cond.broadcast_to(&shape)?, broadcast_arg(x, &shape)?, broadcast_arg(y, &shape)?);
         map::run(MapOp::Where, &[(Arg::T(&bc), DType::Bool), (arg(&bx, x), res), (arg(&by, y), res)], res, &[], &out)?;
@@ -264,7 +264,7 @@ pub fn ternary(op: Ternary, a: Arg, b: Arg, c: Arg, value: Scalar, out: Option<&
             check_out(o, &shape, res)?;
             o.clone()
         }
-        None => Tensor::empty(&shape, res, device)?,
+        None => Tensor::empty_result(&shape, &[a.layout(), b.layout(), c.layout()], res, device)?,
     };
     if device != Device::Cpu {
         let (ba, bb, bc) = (broadcast_arg(a, &shape)?, broadcast_arg(b, &shape)?, broadcast_arg(c, &shape)?);
@@ -320,7 +320,7 @@ pub fn nan_to_num(x: &Tensor, nan: f64, posinf: Option<f64>, neginf: Option<f64>
             check_out(o, x.shape(), x.dtype)?;
             o.clone()
         }
-        None => Tensor::empty(x.shape(), x.dtype, x.device())?,
+        None => Tensor::empty_result(x.shape(), &[Some(&x.layout)], x.dtype, x.device())?,
     };
     if !x.dtype.is_float() {
         super::copy_into(&out, x)?;

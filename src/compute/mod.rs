@@ -24,13 +24,21 @@ pub enum Arg<'a> {
     S(Scalar),
 }
 
-impl Arg<'_> {
+impl<'a> Arg<'a> {
     pub fn operand(&self) -> Operand {
         match self {
             Arg::T(t) => Operand::Tensor { dtype: t.dtype, ndim: t.ndim() },
             Arg::S(s) => Operand::Scalar(*s),
         }
     }
+    /// The tensor's layout (None for a Python number).
+    pub fn layout(&self) -> Option<&'a crate::layout::Layout> {
+        match *self {
+            Arg::T(t) => Some(&t.layout),
+            Arg::S(_) => None,
+        }
+    }
+
     pub fn shape(&self) -> &[usize] {
         match self {
             Arg::T(t) => t.shape(),
@@ -58,7 +66,7 @@ pub fn to_dtype(t: &Tensor, dtype: DType) -> Result<Tensor> {
     if t.dtype == dtype {
         return Ok(t.clone());
     }
-    let out = Tensor::empty(t.shape(), dtype, t.device())?;
+    let out = Tensor::empty_like(t, dtype, t.device())?;
     cast_into(t, &out)?;
     Ok(out)
 }
@@ -221,7 +229,7 @@ pub fn write_via(out: &Tensor, kernel_out: DType, inputs: &[&Tensor], kernel: im
     if out.dtype == kernel_out && !clashes(out, inputs) {
         kernel(out)?;
     } else {
-        let tmp = Tensor::empty(out.shape(), kernel_out, out.device())?;
+        let tmp = Tensor::empty_result(out.shape(), &[Some(&out.layout)], kernel_out, out.device())?;
         kernel(&tmp)?;
         cpu::copy::cast_into(&tmp, out)?;
     }

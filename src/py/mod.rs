@@ -32,7 +32,7 @@ fn init(m: &Bound<'_, PyModule>) -> PyResult<()> {
         ops::nan_to_num, ops::reduce, ops::extremum, ops::to_dtype, ops::copy_, ops::fill_, ops::empty,
         ops::full, ops::arange, ops::linspace, ops::eye, ops::from_buffer, ops::result_type, ops::promote_types,
         ops::can_cast, ops::set_default_dtype, ops::get_default_dtype, ops::cpu_memory_stats, ops::cpu_empty_cache,
-        ops::op_names, ops::to_device, ops::wgpu_status, ops::wgpu_synchronize, ops::wgpu_memory_stats, ops::wgpu_counters, ops::wgpu_has_context,
+        ops::op_names, ops::to_device, ops::empty_like, ops::wgpu_status, ops::wgpu_synchronize, ops::wgpu_memory_stats, ops::wgpu_counters, ops::wgpu_has_context,
         ops::wgpu_reset_peak_memory_stats, ops::wgpu_empty_cache, ops::wgpu_info, ops::wgpu_ops, random::uniform_, random::normal_, random::randint_, random::randperm, random::manual_seed,
         linalg::bmm, linalg::conv_forward, linalg::conv_backward_input, linalg::conv_backward_weight,
         index::gather, index::scatter_, index::nonzero, index::check_range, scan::cumulative,

@@ -214,6 +214,19 @@ pub fn empty(shape: Vec<i64>, dtype_name: &str, device_name: &str) -> PyResult<P
     wrap(Tensor::empty(&usizes(&shape)?, dtype(dtype_name)?, device(device_name)?))
 }
 
+/// Uninitialised, shaped and laid out as PyTorch's `empty_like(x)` (preserve_format): x's strides
+/// where x is dense, else dense in x's dim order; on `device_name` (default: x's device).
+#[pyfunction]
+#[pyo3(signature = (x, dtype_name, device_name=None))]
+pub fn empty_like(x: &Bound<'_, PyTensor>, dtype_name: &str, device_name: Option<&str>) -> PyResult<PyTensor> {
+    let x = &x.get().t;
+    let d = match device_name {
+        Some(n) => device(n)?,
+        None => x.device(),
+    };
+    wrap(Tensor::empty_like(x, dtype(dtype_name)?, d))
+}
+
 /// A copy of `x` on another device (`x` itself when already there).
 #[pyfunction]
 pub fn to_device(py: Python<'_>, x: &Bound<'_, PyTensor>, device_name: &str) -> PyResult<PyTensor> {

@@ -157,4 +157,9 @@ impl PyTensor {
     fn clone(&self, py: Python<'_>) -> PyResult<PyTensor> {
         wrap(run(py, self.t.numel(), || self.t.clone_contiguous()))
     }
+
+    /// PyTorch's clone(): laid out as empty_like lays it out (the strides of a dense tensor).
+    fn clone_preserve(&self, py: Python<'_>) -> PyResult<PyTensor> {
+        wrap(run(py, self.t.numel(), || self.t.clone_preserve()))
+    }
 }
