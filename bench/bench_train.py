@@ -103,9 +103,11 @@ def _reset_peak():
 
 def child(lib, case, device, reps, warmup):
     """Runs in the subprocess: prints one JSON line with the step times and the peak memory growth."""
-    if lib == "rustorch":
-        sys.path.insert(0, ROOT)
     import importlib
+    import importlib.util
+
+    if lib == "rustorch" and importlib.util.find_spec("rustorch") is None:
+        sys.path.insert(0, ROOT)  # the checkout's build (an installed wheel, as on a GPU machine, wins)
 
     torch = importlib.import_module(lib)
     if lib == "torch":
