@@ -8,7 +8,8 @@ batch 64 on 28x28 inputs with Adam; a 2-layer, 128-wide, 4-head GPT on 64-token 
 and gradient clipping. Times are medians of repeated steps after warm-up; memory is the growth of the
 process's peak resident set (VmHWM, restarted once the model and inputs are built) over its resident set
 then. Ratios are
-speed-ups of rustorch (PyTorch's time / rustorch's).
+speed-ups of rustorch (PyTorch's time / rustorch's). On wgpu it also prints one step's kernel dispatches and
+host waits for the device (``rustorch.wgpu.counters()``; 0 waits: the step is recorded without stalling).
 """
 
 import argparse
@@ -129,6 +130,12 @@ def child(lib, case, device, reps, warmup):
         sync()
         times.append(time.perf_counter() - t0)
     out = {"ms": statistics.median(times) * 1e3, "peak_mb": (_status_kb("VmHWM") - base) / 1024}
+    if device == "wgpu":  # one step's work, recorded without reading anything back
+        before = torch.wgpu.counters()
+        step()
+        after = torch.wgpu.counters()
+        sync()
+        out.update({k: after[k] - before[k] for k in ("dispatches", "waits")})
     print(json.dumps(out))
 
 
@@ -190,6 +197,10 @@ def main():
         else:
             line += f"{'-':>11s}{'-':>10s}{ours['peak_mb']:10.1f}"
         print(line, flush=True)
+    work = [f"{case} {r['rustorch']['dispatches']} dispatches, {r['rustorch']['waits']} host waits"
+            for case, r in results.items() if "dispatches" in r["rustorch"]]
+    if work:
+        print("wgpu work per step (one step, nothing read back): " + "; ".join(work))
     if args.json:
         with open(args.json, "w") as f:
             json.dump(results, f, indent=1)

@@ -246,3 +246,55 @@ def test_jax_both_ways():
         print("ok")
     """)
     assert out.strip().endswith("ok")
+
+
+def test_result_layouts_agree_with_pytorch():
+    """Random views (permuted, sliced with steps, expanded, empty) through unary, binary (both orders, with
+    broadcasting), where, .to(dtype), clone, empty_like and zeros_like: rustorch's result strides and values
+    are PyTorch's (tests/test_result_layout.py holds fixed cases for runs without PyTorch)."""
+    out = _run_with("torch", """
+        import random
+        import numpy as np
+        import torch, rustorch as rt
+        random.seed(0)
+
+        def make(lib, shape, perm, sl, exp):
+            x = lib.arange(int(np.prod(shape)), dtype=lib.float32).reshape(*shape).permute(*perm)
+            x = x[tuple(slice(a, None, s) for a, s in sl)]
+            return x if exp is None else x.expand(*exp)
+
+        def spec():
+            nd = random.randint(1, 4)
+            shape = [random.choice([1, 2, 3, 4]) for _ in range(nd)]
+            perm = random.sample(range(nd), nd)
+            sl = [(random.choice([0, 0, 1]), random.choice([1, 1, 2])) for _ in range(nd)]
+            sizes = [len(range(a, shape[p], s)) for (a, s), p in zip(sl, perm)]
+            exp = [random.choice([2, 3]) if s == 1 else s for s in sizes] if random.random() < 0.2 else None
+            return shape, perm, sl, exp
+
+        ops = {
+            "exp": lambda L, x, y: x.exp(), "mul2": lambda L, x, y: x * 2, "double": lambda L, x, y: x.double(),
+            "clone": lambda L, x, y: x.clone(), "zeros_like": lambda L, x, y: L.zeros_like(x),
+            "empty_like": lambda L, x, y: L.empty_like(x).zero_(), "add": lambda L, x, y: x + y,
+            "radd": lambda L, x, y: y + x, "where": lambda L, x, y: L.where(x > 3, x, y),
+        }
+        checked = bad = 0
+        for _ in range(2000):
+            s1, s2, name = spec(), spec(), random.choice(sorted(ops))
+            if name in ("add", "radd", "where") and random.random() < 0.5:  # a trailing-broadcast operand
+                k = random.randint(1, len(s1[0]))
+                tail = [len(range(a, s1[0][p], s)) for (a, s), p in zip(s1[2], s1[1])][-k:]
+                s2 = (tail, list(range(k)), [(0, 1)] * k, None)
+            try:
+                want = ops[name](torch, make(torch, *s1), make(torch, *s2))
+            except RuntimeError:  # shapes that do not broadcast
+                continue
+            got = ops[name](rt, make(rt, *s1), make(rt, *s2))
+            checked += 1
+            if tuple(got.stride()) != tuple(want.stride()) or not np.allclose(got.numpy(), want.numpy(), rtol=1e-6):
+                bad += 1
+                print("mismatch", name, s1, s2, tuple(want.stride()), tuple(got.stride()))
+        print(checked, bad)
+    """)
+    checked, bad = map(int, out.split()[-2:])
+    assert checked > 1000 and bad == 0, out

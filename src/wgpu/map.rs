@@ -284,7 +284,16 @@ pub fn run(op: MapOp, inputs: &[(Arg, DType)], compute: DType, extras: &[Scalar]
     }
     strides.push(out.layout.strides.iter().map(|&s| s.max(0) as usize).collect());
     offsets[3] = out.layout.offset;
-    let shape = coalesce(out.shape(), &mut strides);
+    // Any visiting order computes an elementwise op; visiting the dims in the output's memory
+    // order (outermost first) lets a permuted output merge with operands laid out alike, so
+    // `x.t() + 1` (whose result is laid out as x.t()) is one dim, as `x + 1` is.
+    let mut order: Vec<usize> = (0..nd).collect();
+    order.sort_by_key(|&d| std::cmp::Reverse(strides[3][d]));
+    let shape: Vec<usize> = order.iter().map(|&d| out.shape()[d]).collect();
+    for s in strides.iter_mut() {
+        *s = order.iter().map(|&d| s[d]).collect();
+    }
+    let shape = coalesce(&shape, &mut strides);
     if shape.len() > MAX_DIMS {
         return Err(Error::NotImplemented(format!("wgpu kernels take at most {MAX_DIMS} dimensions after merging")));
     }
