@@ -150,8 +150,11 @@ def _parse(self, index):
     return self.as_strided(out_shape, out_stride, offset), adv
 
 
-def _offsets(view, adv):
-    """(result shape, int64 storage offset of every result element) for the advanced entries."""
+def _offsets(view, adv, read=False):
+    """(result shape, int64 storage offset of every result element) for the advanced entries. A ``read``
+    (getitem) on a device checks the indices there, raising at the next synchronisation point: a bad
+    offset can only read the wrong element or none (the gather skips offsets outside the storage). A
+    write checks at the call (it would land beside the view)."""
     from ._creation import arange
     from ._linalg import _broadcast_shapes
 
@@ -161,7 +164,12 @@ def _offsets(view, adv):
         bshape = _broadcast_shapes(bshape, t.shape)
     shape, stride = list(view.shape), list(view.stride())
     for p, t in adv:
-        if t.numel():
+        if t.numel() and read:
+            from ._index_ops import _C as C
+
+            C.check_range(t._c, -shape[p], shape[p], "index", "index",
+                          f"index {{}} is out of bounds for dimension {p} with size {shape[p]}")
+        elif t.numel():
             lo, hi = _int(t.amin().item()), _int(t.amax().item())
             if lo < -shape[p] or hi >= shape[p]:
                 raise IndexError(f"index {lo if lo < -shape[p] else hi} is out of bounds for dimension {p} with "
@@ -211,11 +219,13 @@ def getitem(self, index):
     from ._creation import empty
     from ._index_ops import _C as C, _wrap
 
-    shape, offsets = _offsets(view, adv)
+    shape, offsets = _offsets(view, adv, read=True)
     if offsets.numel() == 0:
         return empty(shape, dtype=self.dtype, device=self.device)
     flat = offsets.reshape(-1)
-    return _wrap(C.gather(_storage_1d(self, flat)._c, 0, flat._c)).view(shape)
+    # The whole storage as 1-D (no read back of the largest offset): every valid offset lies in it.
+    storage = self.as_strided([self._c.storage_nbytes() // self.element_size()], [1], 0)
+    return _wrap(C.gather(storage._c, 0, flat._c)).view(shape)
 
 
 def _type_name(value):

@@ -38,8 +38,8 @@ def require():
 
 def deferred(device, op, msg):
     """An index error's message as ``device`` words it: wgpu raises it at the next synchronisation
-    point, led by the op's name (unless the message already starts with it)."""
-    return msg if device != "wgpu" or msg.startswith(op) else f"{op}(): {msg}"
+    point, led by ``op()`` (unless the message already starts with it)."""
+    return msg if device != "wgpu" or msg.startswith(f"{op}(") else f"{op}(): {msg}"
 
 
 @contextlib.contextmanager

@@ -122,3 +122,20 @@ def test_counters_count_work():
     assert mid["dispatches"] > before["dispatches"]
     assert y.sum().item() == 16.0
     assert torch.wgpu.counters()["waits"] > mid["waits"]
+
+
+def test_advanced_indexing_reads_defer_and_writes_check_at_the_call():
+    x = torch.arange(12.0).view(3, 4).to("wgpu")
+    idx = torch.tensor([2, 0]).to("wgpu")
+    torch.wgpu.synchronize()
+    waits = _waits()
+    y = x[idx, 1:]  # a read: checked on the device, nothing read back
+    assert _waits() == waits
+    assert y.cpu().tolist() == [[9.0, 10.0, 11.0], [1.0, 2.0, 3.0]]
+    x[torch.tensor([-4]).to("wgpu")]
+    with pytest.raises(IndexError, match=r"^index\(\): index -4 is out of bounds for dimension 0 with size 3$"):
+        torch.wgpu.synchronize()
+    # A write with a bad index would land beside the view: it is refused before anything runs.
+    with pytest.raises(IndexError, match=r"^index 3 is out of bounds for dimension 0 with size 3$"):
+        x[torch.tensor([3]).to("wgpu")] = 0.0
+    assert x.cpu().tolist() == [[float(4 * i + j) for j in range(4)] for i in range(3)]

@@ -115,10 +115,10 @@ pub fn resolve(ctx: &Context) -> Result<()> {
     Ok(())
 }
 
-/// `error` with `op` leading its message (unless it already does): reported later than the
+/// `error` with `op()` leading its message (unless it already does): reported later than the
 /// call, the error must say which op it belongs to.
 fn named(error: Error, op: &str) -> Error {
-    let lead = |m: String| if m.starts_with(op) { m } else { format!("{op}(): {m}") };
+    let lead = |m: String| if m.starts_with(&format!("{op}(")) { m } else { format!("{op}(): {m}") };
     match error {
         Error::Index(m) => Error::Index(lead(m)),
         Error::Runtime(m) => Error::Runtime(lead(m)),
