@@ -80,6 +80,15 @@ pub fn check_range(index: &Tensor, low: i64, high: i64, op: &str, error: crate::
     if index.numel() == 0 {
         return Ok(());
     }
+    // A broadcast dim repeats the same values: its range is that of one copy (index_select's
+    // index expanded to the output's shape would otherwise be scanned whole).
+    let mut layout = index.layout.clone();
+    for (size, &stride) in layout.shape.iter_mut().zip(&index.layout.strides) {
+        if stride == 0 {
+            *size = 1;
+        }
+    }
+    let index = &Tensor::from_storage(index.storage().clone(), layout, index.dtype)?;
     match index.device() {
         Device::Cpu => {
             let (lo, hi) = cpu::index::index_range(index)?;
